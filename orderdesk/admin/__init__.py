@@ -1,0 +1,1 @@
+"""The merchant's admin pages: server-rendered Jinja2."""

@@ -1,0 +1,1 @@
+"""The REST Admin API: Shopify's paths, JSON shapes, headers and errors."""

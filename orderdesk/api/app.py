@@ -1,0 +1,107 @@
+"""The FastAPI application: the Admin API under /admin/api/{version}, and the admin pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from ..db.repositories import hash_token
+from ..services.context import Services
+from . import errors, versions
+from .limits import LeakyBucket
+from .routes import catalog, customers, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
+from .routes import notifications as notification_routes
+from .routes import fulfillment_services as fulfillment_service_routes
+
+MAX_ID = 2**63 - 1
+
+
+# Shopify sends these in mixed case, and the Python client looks them up case-sensitively.
+_WIRE_NAMES = {
+    name.lower().encode(): name.encode()
+    for name in ("X-Shopify-Shop-Api-Call-Limit", "X-Shopify-API-Version", "Link", "Retry-After", "Location")
+}
+
+
+class ShopifyWire:
+    """Header names cased as Shopify sends them, and HEAD answered like GET without a body
+    (the Python client's ``exists()`` sends HEAD)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = dict(scope, method="GET")
+        state = {"body_sent": False}
+
+        async def wire_send(message):
+            if message["type"] == "http.response.start":
+                message = dict(message, headers=[(_WIRE_NAMES.get(k, k), v) for k, v in message.get("headers", [])])
+            elif head and message["type"] == "http.response.body":
+                if state["body_sent"]:
+                    return
+                state["body_sent"] = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        return await self.app(scope, receive, wire_send)
+
+
+def create_app(services: Services, *, with_admin: bool = True, rate_limit: LeakyBucket | None = None) -> FastAPI:
+    app = FastAPI(
+        title="orderdesk Admin API",
+        version="0.1.0",
+        description="Shopify REST Admin API compatible order management.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.services = services
+    errors.install(app)
+
+    @app.middleware("http")
+    async def _versioning(request: Request, call_next):
+        parts = request.url.path.split("/")
+        if len(parts) > 3 and parts[1] == "admin" and parts[2] == "api":
+            try:
+                served = versions.resolve(parts[3])
+            except errors.ApiError:
+                return JSONResponse({"errors": "Not Found"}, status_code=404)
+            # An id beyond BIGINT names nothing; the database driver would refuse it with a 500.
+            if any(p.removesuffix(".json").isdigit() and int(p.removesuffix(".json")) > MAX_ID for p in parts[4:]):
+                return JSONResponse({"errors": "Not Found"}, status_code=404, headers={"X-Shopify-API-Version": served})
+            headers = {"X-Shopify-API-Version": served}
+            token = request.headers.get("x-shopify-access-token")
+            if rate_limit is not None and token:
+                allowed, used, wait = rate_limit.take(hash_token(token))
+                headers["X-Shopify-Shop-Api-Call-Limit"] = f"{used}/{rate_limit.size}"
+                if not allowed:
+                    headers["Retry-After"] = f"{max(wait, 0.1):.1f}"
+                    return JSONResponse(
+                        {"errors": "Exceeded call limit for this access token. Reduce request rates to resume uninterrupted service."},
+                        status_code=429,
+                        headers=headers,
+                    )
+            response = await call_next(request)
+            response.headers.update(headers)
+            return response
+        return await call_next(request)
+
+    api = APIRouter(prefix="/admin/api/{version}")
+    for module in (orders, transactions, refunds, fulfillments, shop, catalog, customers, inventory, webhooks, notification_routes, fulfillment_service_routes):
+        api.include_router(module.router)
+    app.include_router(api)
+
+    from ..status_page.views import router as status_page_router
+
+    app.include_router(status_page_router)  # the shopper's order_status_url
+
+    if with_admin:
+        from ..admin.views import router as admin_router
+
+        app.include_router(admin_router)
+    app.add_middleware(ShopifyWire)
+    return app

@@ -1,0 +1,80 @@
+"""Notification templates (an orderdesk extension): list, edit, preview; resend and contact the customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from ...services import notifications as notification_service
+from .. import params
+from ..auth import Principal, requires
+from ..body import json_body, unwrap
+from ..errors import ApiError
+from ..writes import respond
+
+router = APIRouter()
+
+
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ApiError(422, {key: ["must be a string"]})
+    return value
+
+
+@router.get("/notification_templates.json", summary="List customer notification templates")
+def list_templates(request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    return {"notification_templates": notification_service.list_templates(request.app.state.services)}
+
+
+@router.get("/notification_templates/{name}.json", summary="Get one notification template (subject and Liquid body)")
+def get_template(name: str, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    return {"notification_template": notification_service.get_template(request.app.state.services, name)}
+
+
+@router.put("/notification_templates/{name}.json", summary="Edit a notification template; a Liquid error is refused with its line and column")
+def update_template(name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
+    data = unwrap(body, "notification_template")
+    found = notification_service.update_template(request.app.state.services, name, _text(data, "subject"), _text(data, "body"))
+    return {"notification_template": found}
+
+
+@router.delete("/notification_templates/{name}.json", summary="Revert a notification template to the default")
+def reset_template(name: str, request: Request, principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
+    return {"notification_template": notification_service.reset_template(request.app.state.services, name)}
+
+
+@router.post("/notification_templates/{name}/preview.json", summary="Render a template (saved, or the unsaved subject/body given) against an order")
+def preview_template(name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    order_id = params.integer(request.query_params.get("order_id"), "order_id")
+    if order_id is None:
+        raise ApiError(422, {"order_id": ["is required"]})
+    data = unwrap(body, "notification_template", required=False)
+    return {"preview": notification_service.preview(request.app.state.services, name, order_id, subject=_text(data, "subject"), body=_text(data, "body"))}
+
+
+@router.post("/orders/{order_id}/notifications/{name}/resend.json", status_code=201, summary="Send a notification to the customer again")
+def resend(order_id: int, name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+    services = request.app.state.services
+
+    def work(uow):
+        return 201, {"notification": notification_service.resend(services, order_id, name, author=principal.name, uow=uow)}
+
+    return respond(request, principal, work)
+
+
+@router.post("/orders/{order_id}/contact.json", status_code=201, summary="Email the customer a message from staff")
+def contact(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+    services = request.app.state.services
+    data = body.get("email", body) if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        raise ApiError(400, {"email": "Required parameter missing or invalid"})
+    subject, text = _text(data, "subject"), _text(data, "body")
+
+    def work(uow):
+        return 201, {"notification": notification_service.contact_customer(services, order_id, subject or "", text or "", author=principal.name, uow=uow)}
+
+    return respond(request, principal, work)

@@ -1,0 +1,231 @@
+"""Orders: list, count, get, create, update, close, open, cancel, delete, events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+
+from ...db import queries
+from ...db.queries import Cursor, OrderFilter
+from ...domain.diagnosis import diagnose
+from ...representation.common import only_fields
+from ...representation.events import event_json
+from ...representation.orders import order_json
+from ...schemas.orders import OrderCreate
+from ...services import orders as order_service
+from ...services import payments as payment_service
+from .. import pagination, params
+from ..auth import Principal, requires
+from ..body import json_body, unwrap
+from ..errors import ApiError
+from ..writes import respond
+from .refunds import amount_refund, refund_request
+
+router = APIRouter()
+
+STATUSES = ("open", "closed", "cancelled", "any")
+FINANCIAL = ("authorized", "pending", "paid", "partially_paid", "refunded", "voided", "partially_refunded", "expired", "unpaid", "any")
+FULFILLMENT = ("shipped", "partial", "unshipped", "any", "unfulfilled", "fulfilled", "restocked")
+FILTER_PARAMS = (
+    "ids", "since_id", "created_at_min", "created_at_max", "updated_at_min", "updated_at_max",
+    "processed_at_min", "processed_at_max", "status", "financial_status", "fulfillment_status",
+    "attribution_app_id",
+)
+
+
+def _filter(request: Request, raw: dict[str, str], principal: Principal, customer_id: int | None = None) -> OrderFilter:
+    services = request.app.state.services
+    tz = services.shop().iana_timezone
+    return OrderFilter(
+        status=params.choice(raw.get("status"), "status", STATUSES, "open"),
+        financial_status=params.choice(raw.get("financial_status"), "financial_status", FINANCIAL, "any"),
+        fulfillment_status=params.choice(raw.get("fulfillment_status"), "fulfillment_status", FULFILLMENT, "any"),
+        ids=params.id_list(raw.get("ids"), "ids"),
+        since_id=params.integer(raw.get("since_id"), "since_id"),
+        created_at_min=params.timestamp(raw.get("created_at_min"), "created_at_min", tz),
+        created_at_max=params.timestamp(raw.get("created_at_max"), "created_at_max", tz),
+        updated_at_min=params.timestamp(raw.get("updated_at_min"), "updated_at_min", tz),
+        updated_at_max=params.timestamp(raw.get("updated_at_max"), "updated_at_max", tz),
+        processed_at_min=params.timestamp(raw.get("processed_at_min"), "processed_at_min", tz),
+        processed_at_max=params.timestamp(raw.get("processed_at_max"), "processed_at_max", tz),
+        customer_id=customer_id,
+        visible_since=order_service.visible_since(services, principal.can_read_all_orders),
+    )
+
+
+
+
+def list_response(request: Request, principal: Principal, customer_id: int | None = None) -> Response:
+    services = request.app.state.services
+    query = dict(request.query_params)
+    limit = pagination.parse_limit(query.get("limit"))
+    fields = params.field_list(query.get("fields"))
+    cursor = None
+    if "page_info" in query:
+        extra = sorted(set(query) - {"page_info", "limit", "fields"})
+        if extra:
+            raise ApiError(400, {extra[0]: f"{extra[0]} cannot be passed when page_info is present"})
+        cursor, saved = pagination.decode(query["page_info"])
+        raw = {k: v for k, v in saved.items() if k in FILTER_PARAMS}
+    else:
+        raw = {k: v for k, v in query.items() if k in FILTER_PARAMS}
+    flt = _filter(request, raw, principal, customer_id)
+    with services.db.reading() as uow:
+        orders, more = queries.list_orders(uow.conn, flt, limit=limit, cursor=cursor)
+    shop = services.shop()
+    body = {"orders": [only_fields(order_json(o, shop), fields) for o in orders]}
+    links: dict[str, dict[str, Any]] = {}
+    keep = {"limit": str(limit)}
+    if fields:
+        keep["fields"] = ",".join(fields)
+    going_back = cursor is not None and cursor.direction == "previous"
+    if orders and (more or going_back):
+        last = orders[-1]
+        links["next"] = {**keep, "page_info": pagination.encode(Cursor(last.created_at, last.id, "next"), raw)}
+    if orders and cursor is not None and (more or not going_back):
+        first = orders[0]
+        links["previous"] = {**keep, "page_info": pagination.encode(Cursor(first.created_at, first.id, "previous"), raw)}
+    headers = {}
+    link = pagination.link_header(request, links)
+    if link:
+        headers["Link"] = link
+    return JSONResponse(body, headers=headers)
+
+
+@router.get("/orders.json", summary="List orders (newest first; cursor pagination through Link)")
+def list_orders(request: Request, principal: Principal = Depends(requires("read_orders"))) -> Response:
+    return list_response(request, principal)
+
+
+@router.get("/orders/count.json", summary="Count orders matching the list filters")
+def count_orders(request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, int]:
+    services = request.app.state.services
+    flt = _filter(request, dict(request.query_params), principal)
+    with services.db.reading() as uow:
+        return {"count": queries.count_orders(uow.conn, flt)}
+
+
+@router.get("/orders/{order_id}.json", summary="Get one order")
+def get_order(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    services = request.app.state.services
+    order = order_service.get_order(services, order_id, can_read_all=principal.can_read_all_orders)
+    fields = params.field_list(request.query_params.get("fields"))
+    return {"order": only_fields(order_json(order, services.shop()), fields)}
+
+
+@router.post("/orders.json", status_code=201, summary="Create an order (accepts Idempotency-Key)")
+def create_order(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+    services = request.app.state.services
+    data = OrderCreate.model_validate(unwrap(body, "order"))
+
+    def work(uow):
+        order = order_service.create_order(services, data, author=principal.name, uow=uow)
+        return 201, {"order": order_json(order, services.shop())}
+
+    return respond(request, principal, work)
+
+
+@router.put("/orders/{order_id}.json", summary="Update an order's note, tags, contact details or shipping address")
+def update_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
+    services = request.app.state.services
+    data = unwrap(body, "order")
+    if "id" in data and data["id"] not in (None, order_id):
+        raise ApiError(422, {"id": ["does not match the order in the path"]})
+    order = order_service.update_order(services, order_id, data, author=principal.name, can_read_all=principal.can_read_all_orders)
+    if order.customer is None and order.customer_id is not None:
+        order = order_service.get_order(services, order_id)
+    return {"order": order_json(order, services.shop())}
+
+
+@router.delete("/orders/{order_id}.json", summary="Delete an order")
+def delete_order(order_id: int, request: Request, principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
+    order_service.delete_order(request.app.state.services, order_id, can_read_all=principal.can_read_all_orders)
+    return {}
+
+
+def _order_action(request: Request, principal: Principal, action) -> Response:
+    services = request.app.state.services
+
+    def work(uow):
+        return 200, {"order": order_json(action(uow), services.shop())}
+
+    return respond(request, principal, work)
+
+
+@router.post("/orders/{order_id}/close.json", summary="Close (archive) an order")
+def close_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+    services = request.app.state.services
+    return _order_action(request, principal, lambda uow: order_service.close_order(
+        services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow))
+
+
+@router.post("/orders/{order_id}/open.json", summary="Re-open (unarchive) an order")
+def open_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+    services = request.app.state.services
+    return _order_action(request, principal, lambda uow: order_service.open_order(
+        services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow))
+
+
+@router.post("/orders/{order_id}/cancel.json", summary="Cancel an order: void authorizations; refund, restock and notify when asked")
+def cancel_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+    services = request.app.state.services
+    # The Python client sends options in the query string ("email=True"); others send a body.
+    options: dict[str, Any] = dict(request.query_params)
+    if isinstance(body, dict):
+        options.update({k: v for k, v in body.items() if not isinstance(v, (dict, list))})
+        if isinstance(body.get("order"), dict):
+            options.update(body["order"])
+    refund = None
+    if isinstance(body, dict) and isinstance(body.get("refund"), dict):
+        refund = refund_request(body["refund"])
+    elif options.get("amount") is not None:
+        refund = amount_refund(options.get("amount"), options.get("currency"))
+
+    def flag(name: str) -> bool:
+        value = options.get(name)
+        return value if isinstance(value, bool) else params.boolean(None if value is None else str(value), name)
+
+    reason = options.get("reason")
+    restock, email = flag("restock"), flag("email")
+
+    def work(uow):
+        outcome = payment_service.cancel_order(
+            services, order_id, reason=str(reason) if reason is not None else None, restock=restock, email=email,
+            refund=refund, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow,
+        )
+        return 200, {"order": order_json(outcome.order, services.shop())}
+
+    return respond(request, principal, work)
+
+
+@router.get("/orders/{order_id}/events.json", summary="The order's timeline")
+def order_events(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    services = request.app.state.services
+    order = order_service.get_order(services, order_id, can_read_all=principal.can_read_all_orders)
+    limit = pagination.parse_limit(request.query_params.get("limit"))
+    since_id = params.integer(request.query_params.get("since_id"), "since_id")
+    fields = params.field_list(request.query_params.get("fields"))
+    with services.db.reading() as uow:
+        rows = queries.order_events(uow.conn, order_id, limit=limit, since_id=since_id)
+    shop = services.shop()
+    return {"events": [only_fields(event_json(r, shop, order.name), fields) for r in rows]}
+
+
+@router.get("/orders/{order_id}/diagnosis.json", summary="Why the order is still unpaid, unfulfilled or open (orderdesk extension)")
+def order_diagnosis(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    services = request.app.state.services
+    from ...services.fulfillment_services import load_for_diagnosis
+
+    order, fulfillment_services = load_for_diagnosis(services, order_id, can_read_all=principal.can_read_all_orders)
+    reasons = diagnose(order, services.clock.now(), fulfillment_services)
+    return {
+        "diagnosis": {
+            "order_id": order.id,
+            "financial_status": order.financial_status,
+            "fulfillment_status": order.fulfillment_status,
+            "status": order.status,
+            "reasons": [{"area": r.area, "code": r.code, "message": r.message, "action": r.action} for r in reasons],
+        }
+    }

@@ -1,0 +1,41 @@
+"""The shop resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from ...representation.common import only_fields, timestamp
+from .. import params
+from ..auth import authenticate
+
+router = APIRouter()
+
+
+@router.get("/shop.json", summary="The shop's settings")
+def get_shop(request: Request) -> dict[str, Any]:
+    authenticate(request)
+    shop = request.app.state.services.shop()
+    data = {
+        "id": 1,
+        "name": shop.name,
+        "email": shop.email,
+        "domain": shop.domain,
+        "myshopify_domain": shop.domain,
+        "shop_owner": shop.name,
+        "customer_email": shop.email,
+        "currency": shop.currency,
+        "iana_timezone": shop.iana_timezone,
+        "timezone": shop.iana_timezone,
+        "money_format": "{{amount}} " + shop.currency,
+        "money_with_currency_format": "{{amount}} " + shop.currency,
+        "enabled_presentment_currencies": sorted({shop.currency, *shop.exchange_rates}),
+        "multi_location_enabled": True,
+        "taxes_included": False,
+        "order_name_prefix": shop.order_name_prefix,
+        "created_at": timestamp(shop.created_at, shop.iana_timezone),
+        "plan_name": "self_hosted",
+        "admin_graphql_api_id": "gid://shopify/Shop/1",
+    }
+    return {"shop": only_fields(data, params.field_list(request.query_params.get("fields")))}

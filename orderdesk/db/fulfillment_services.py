@@ -1,0 +1,75 @@
+"""Fulfillment services (third-party warehouses) and the fulfillment orders assigned to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from . import tables as t
+
+s = t.fulfillment_services.c
+fo = t.fulfillment_orders.c
+
+MAX_ID = 2**63 - 1
+
+
+class FulfillmentServiceRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def list(self) -> list[Any]:
+        return list(self.conn.execute(select(t.fulfillment_services).order_by(s.id)).mappings())
+
+    def get(self, service_id: int) -> Any | None:
+        if not 0 < service_id <= MAX_ID:
+            return None
+        return self.conn.execute(select(t.fulfillment_services).where(s.id == service_id)).mappings().first()
+
+    def many(self, ids: list[int]) -> dict[int, Any]:
+        if not ids:
+            return {}
+        rows = self.conn.execute(select(t.fulfillment_services).where(s.id.in_(ids))).mappings()
+        return {r["id"]: r for r in rows}
+
+    def find(self, *, name: str | None = None, handle: str | None = None) -> Any | None:
+        query = select(t.fulfillment_services)
+        if name is not None:
+            query = query.where(s.name == name)
+        if handle is not None:
+            query = query.where(s.handle == handle)
+        return self.conn.execute(query.limit(1)).mappings().first()
+
+    def by_location(self) -> dict[int, int]:
+        """Location id -> the id of the service that owns it."""
+        return {loc: sid for sid, loc in self.conn.execute(select(s.id, s.location_id))}
+
+    def add(self, values: dict[str, Any]) -> int:
+        return int(self.conn.execute(insert(t.fulfillment_services).values(**values).returning(s.id)).scalar_one())
+
+    def update(self, service_id: int, values: dict[str, Any]) -> None:
+        self.conn.execute(update(t.fulfillment_services).where(s.id == service_id).values(**values))
+
+    def update_location(self, location_id: int, values: dict[str, Any]) -> None:
+        """The service's own location follows its name, and is deactivated when it goes."""
+        self.conn.execute(update(t.locations).where(t.locations.c.id == location_id).values(**values))
+
+    def delete(self, service_id: int) -> None:
+        """Remove the service; its live fulfillment orders become the merchant's to fulfil."""
+        self.conn.execute(
+            update(t.fulfillment_orders)
+            .where(fo.service_id == service_id, fo.status.not_in(("closed", "cancelled", "incomplete")))
+            .values(service_id=None, request_status="unsubmitted")
+        )
+        self.conn.execute(delete(t.fulfillment_services).where(s.id == service_id))
+
+    def assigned_order_ids(self, service_ids: list[int], request_statuses: tuple[str, ...] | None, location_ids: tuple[int, ...] = (), limit: int = 250) -> list[tuple[int, int]]:
+        """(fulfillment order id, order id) of the fulfillment orders assigned to these services."""
+        if not service_ids:
+            return []
+        query = select(fo.id, fo.order_id).where(fo.service_id.in_(service_ids)).order_by(fo.id).limit(limit)
+        if request_statuses:
+            query = query.where(fo.request_status.in_(request_statuses))
+        if location_ids:
+            query = query.where(fo.assigned_location_id.in_(location_ids))
+        return [(a, b) for a, b in self.conn.execute(query)]

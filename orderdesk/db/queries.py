@@ -1,0 +1,155 @@
+"""Read side: order lists, counts and timelines, filtered in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from ..domain.order import Order
+from . import tables as t
+from .repositories import load_orders, order_select
+
+UNPAID = ("authorized", "partially_paid", "pending")
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """Shopify's list filters. ``status`` defaults to open, as on Shopify."""
+
+    status: str = "open"  # open | closed | cancelled | any
+    financial_status: str = "any"
+    fulfillment_status: str = "any"
+    ids: tuple[int, ...] = ()
+    since_id: int | None = None
+    created_at_min: datetime | None = None
+    created_at_max: datetime | None = None
+    updated_at_min: datetime | None = None
+    updated_at_max: datetime | None = None
+    processed_at_min: datetime | None = None
+    processed_at_max: datetime | None = None
+    customer_id: int | None = None
+    visible_since: datetime | None = None
+    tag: str | None = None
+    search: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _conditions(f: OrderFilter) -> list[Any]:
+    o = t.orders.c
+    conds: list[Any] = []
+    if f.status == "open":
+        conds += [o.closed_at.is_(None), o.cancelled_at.is_(None)]
+    elif f.status == "closed":
+        conds.append(o.closed_at.is_not(None))
+    elif f.status == "cancelled":
+        conds.append(o.cancelled_at.is_not(None))
+    if f.financial_status == "unpaid":
+        conds.append(o.financial_status.in_(UNPAID))
+    elif f.financial_status != "any":
+        conds.append(o.financial_status == f.financial_status)
+    if f.fulfillment_status in ("shipped", "fulfilled"):
+        conds.append(o.fulfillment_status == "fulfilled")
+    elif f.fulfillment_status == "partial":
+        conds.append(o.fulfillment_status == "partial")
+    elif f.fulfillment_status == "unshipped":
+        conds.append(o.fulfillment_status.is_(None))
+    elif f.fulfillment_status == "unfulfilled":
+        conds.append(or_(o.fulfillment_status.is_(None), o.fulfillment_status == "partial"))
+    elif f.fulfillment_status == "restocked":
+        conds.append(o.fulfillment_status == "restocked")
+    if f.ids:
+        conds.append(o.id.in_(f.ids))
+    if f.since_id is not None:
+        conds.append(o.id > f.since_id)
+    for column, low, high in (
+        (o.created_at, f.created_at_min, f.created_at_max),
+        (o.updated_at, f.updated_at_min, f.updated_at_max),
+        (o.processed_at, f.processed_at_min, f.processed_at_max),
+    ):
+        if low is not None:
+            conds.append(column >= low)
+        if high is not None:
+            conds.append(column <= high)
+    if f.customer_id is not None:
+        conds.append(o.customer_id == f.customer_id)
+    if f.visible_since is not None:
+        conds.append(o.created_at >= f.visible_since)
+    if f.tag:
+        # Tags are stored as ", "-joined text; match a whole tag.
+        tag = f.tag.lower()
+        tags = func.lower(", " + o.tags + ",")
+        conds.append(tags.contains(f", {tag},"))
+    if f.search:
+        term = f"%{f.search.lower()}%"
+        conds.append(
+            or_(
+                func.lower(o.email).like(term),
+                func.lower(o.note).like(term),
+                func.lower(o.tags).like(term),
+                func.cast(o.number + o.order_number_offset, t.orders.c.tags.type).like(term.replace("#", "")),
+                func.lower(t.customers.c.first_name + " " + t.customers.c.last_name).like(term),
+            )
+        )
+    return conds
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the last page ended, in list order (newest first unless since_id is used)."""
+
+    created_at: datetime
+    id: int
+    direction: str = "next"  # next | previous
+
+
+def list_orders(conn: Connection, f: OrderFilter, *, limit: int, cursor: Cursor | None = None) -> tuple[list[Order], bool]:
+    """One page of orders and whether more follow in the same direction."""
+    o = t.orders.c
+    query = order_select().where(*_conditions(f))
+    ascending = f.since_id is not None
+    if cursor is not None:
+        older = and_(o.created_at == cursor.created_at, o.id < cursor.id) | (o.created_at < cursor.created_at)
+        newer = and_(o.created_at == cursor.created_at, o.id > cursor.id) | (o.created_at > cursor.created_at)
+        if ascending:
+            query = query.where(o.id > cursor.id if cursor.direction == "next" else o.id < cursor.id)
+        else:
+            query = query.where(older if cursor.direction == "next" else newer)
+    backwards = cursor is not None and cursor.direction == "previous"
+    if ascending:
+        order_by = [o.id.desc()] if backwards else [o.id.asc()]
+    else:
+        order_by = [o.created_at.asc(), o.id.asc()] if backwards else [o.created_at.desc(), o.id.desc()]
+    rows = list(conn.execute(query.order_by(*order_by).limit(limit + 1)).mappings())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    return load_orders(conn, rows), more
+
+
+def count_orders(conn: Connection, f: OrderFilter) -> int:
+    query = select(func.count()).select_from(
+        t.orders.outerjoin(t.customers, t.orders.c.customer_id == t.customers.c.id)
+    ).where(*_conditions(f))
+    return conn.execute(query).scalar_one()
+
+
+def order_events(conn: Connection, order_id: int, *, limit: int = 250, since_id: int | None = None) -> list[Any]:
+    query = select(t.events).where(t.events.c.subject_type == "Order", t.events.c.subject_id == order_id)
+    if since_id is not None:
+        query = query.where(t.events.c.id > since_id)
+    return list(conn.execute(query.order_by(t.events.c.id).limit(limit)).mappings())
+
+
+def outbox_rows(conn: Connection, *, subject_id: int | None = None) -> list[Any]:
+    """Every outbox row, waiting or finished, in the order they were written."""
+    rows = []
+    for table in (t.outbox, t.outbox_done):
+        query = select(table)
+        if subject_id is not None:
+            query = query.where(table.c.subject_id == subject_id)
+        rows += list(conn.execute(query).mappings())
+    return sorted(rows, key=lambda r: r["id"])

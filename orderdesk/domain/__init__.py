@@ -1,0 +1,1 @@
+"""The order domain: plain Python rules with no web, database or mail code."""

@@ -1,0 +1,343 @@
+"""Fulfillment orders: what one location has to ship for an order, and what may happen to it.
+
+Every move is in ``TRANSITIONS``: (status, action) -> new status. An action that is not in
+the table raises InvalidTransition with the reason a merchant can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .errors import InvalidInput, InvalidTransition
+
+STATUSES = ("open", "in_progress", "scheduled", "on_hold", "incomplete", "closed", "cancelled")
+REQUEST_STATUSES = (
+    "unsubmitted", "submitted", "accepted", "rejected", "cancellation_requested",
+    "cancellation_accepted", "cancellation_rejected", "closed",
+)
+HOLD_REASONS = (
+    "awaiting_payment", "awaiting_return_items", "high_risk_of_fraud", "incorrect_address",
+    "inventory_out_of_stock", "online_store_post_purchase_cross_sell", "unknown_delivery_date", "other",
+)
+
+# (status, action) -> status after it. "fulfill" ends in in_progress or closed by quantities.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("open", "hold"): "on_hold",
+    ("in_progress", "hold"): "on_hold",
+    ("on_hold", "hold"): "on_hold",  # holds stack
+    ("on_hold", "release_hold"): "open",  # or scheduled / in_progress, see release_hold()
+    ("open", "reschedule"): "scheduled",
+    ("scheduled", "reschedule"): "scheduled",
+    ("scheduled", "open"): "open",
+    ("open", "move"): "closed",
+    ("scheduled", "move"): "closed",
+    ("open", "cancel"): "cancelled",
+    ("in_progress", "cancel"): "cancelled",
+    ("scheduled", "cancel"): "cancelled",
+    ("on_hold", "cancel"): "cancelled",
+    ("in_progress", "close"): "incomplete",
+    ("open", "close"): "incomplete",
+    ("open", "fulfill"): "in_progress",
+    ("in_progress", "fulfill"): "in_progress",
+    ("closed", "restore"): "in_progress",
+    ("in_progress", "restore"): "in_progress",
+    ("open", "restore"): "open",
+    ("open", "request_fulfillment"): "open",
+    ("in_progress", "request_fulfillment"): "in_progress",
+    # Fulfillment-service answers and cancellation requests (request_status moves alongside).
+    ("open", "accept_request"): "in_progress",
+    ("open", "reject_request"): "open",
+    ("open", "request_cancellation"): "open",
+    ("in_progress", "request_cancellation"): "in_progress",
+    ("open", "accept_cancellation"): "cancelled",
+    ("in_progress", "accept_cancellation"): "cancelled",
+    ("open", "reject_cancellation"): "open",
+    ("in_progress", "reject_cancellation"): "in_progress",
+}
+
+# request_status -> the request_statuses an action may start from.
+REQUEST_FROM: dict[str, tuple[str, ...]] = {
+    "request_fulfillment": ("unsubmitted", "rejected"),
+    "accept_request": ("submitted",),
+    "reject_request": ("submitted",),
+    "request_cancellation": ("submitted", "accepted"),
+    "accept_cancellation": ("cancellation_requested",),
+    "reject_cancellation": ("cancellation_requested",),
+}
+REJECTION_REASONS = (
+    "incorrect_address", "ineligible_product", "inventory_out_of_stock", "undeliverable_destination", "other",
+)
+NOT_AT_SERVICE = "the fulfillment order is not assigned to a fulfillment service"
+
+WHY_NOT = {
+    "on_hold": "The fulfillment order is on hold; release the hold first.",
+    "scheduled": "The fulfillment order is scheduled; mark it as open first.",
+    "closed": "The fulfillment order is closed.",
+    "cancelled": "The fulfillment order is cancelled.",
+    "incomplete": "The fulfillment order was closed as incomplete.",
+}
+
+
+@dataclass
+class FulfillmentOrderLine:
+    line_item_id: int
+    quantity: int
+    fulfilled: int = 0
+    id: int | None = None
+
+    @property
+    def fulfillable_quantity(self) -> int:
+        return max(self.quantity - self.fulfilled, 0)
+
+
+@dataclass
+class FulfillmentHold:
+    reason: str
+    reason_notes: str | None
+    held_at: datetime
+
+
+@dataclass
+class FulfillmentOrder:
+    assigned_location_id: int | None
+    lines: list[FulfillmentOrderLine]
+    created_at: datetime
+    updated_at: datetime
+    status: str = "open"
+    request_status: str = "unsubmitted"
+    id: int | None = None
+    fulfill_at: datetime | None = None
+    fulfill_by: datetime | None = None
+    holds: list[FulfillmentHold] = field(default_factory=list)
+    merchant_requests: list[dict[str, Any]] = field(default_factory=list)
+    service_id: int | None = None
+    # The status to go back to when the last hold is released.
+    status_before_hold: str | None = None
+
+    # --- rules -------------------------------------------------------------------
+
+    def _move(self, action: str, at: datetime) -> str:
+        new = TRANSITIONS.get((self.status, action))
+        if new is None:
+            raise InvalidTransition(WHY_NOT.get(self.status, f"Cannot {action.replace('_', ' ')} a fulfillment order that is {self.status}."), field="fulfillment_order")
+        self.updated_at = at
+        return new
+
+    @property
+    def remaining(self) -> int:
+        return sum(line.fulfillable_quantity for line in self.lines)
+
+    @property
+    def supported_actions(self) -> list[str]:
+        names = {
+            "fulfill": "create_fulfillment", "request_fulfillment": "request_fulfillment", "cancel": "cancel_fulfillment_order",
+            "move": "move", "hold": "hold", "release_hold": "release_hold", "open": "mark_as_open",
+        }
+        out = [label for action, label in names.items() if (self.status, action) in TRANSITIONS]
+        if self.service_id is None:
+            out = [a for a in out if a != "request_fulfillment"]
+        elif self.request_status in ("submitted", "accepted"):
+            out = [a for a in out if a not in ("create_fulfillment", "request_fulfillment")] + ["request_cancellation"]
+        elif self.request_status in ("cancellation_requested", "cancellation_rejected"):
+            out = [a for a in out if a not in ("request_fulfillment",)]
+        if self.status == "on_hold":
+            out = ["release_hold"]
+        return out
+
+    # --- actions -----------------------------------------------------------------
+
+    def hold(self, reason: str, notes: str | None, at: datetime) -> bool:
+        """Put the fulfillment order on hold. Returns True for the first hold (Shopify fires
+        fulfillment_orders/placed_on_hold once)."""
+        if reason not in HOLD_REASONS:
+            raise InvalidInput(f"reason must be one of {', '.join(HOLD_REASONS)}", field="reason")
+        first = self.status != "on_hold"
+        if first:
+            self.status_before_hold = self.status
+        self.status = self._move("hold", at)
+        self.holds.append(FulfillmentHold(reason, notes, at))
+        return first
+
+    def release_hold(self, at: datetime, reason: str | None = None) -> bool:
+        """Release one hold (the given reason, or all). Returns True once no hold is left."""
+        self._move("release_hold", at)
+        if reason is None:
+            self.holds = []
+        else:
+            self.holds = [h for h in self.holds if h.reason != reason]
+        if self.holds:
+            return False
+        back = self.status_before_hold or "open"
+        self.status = "scheduled" if self.fulfill_at is not None and self.fulfill_at > at and back == "scheduled" else back
+        self.status_before_hold = None
+        return True
+
+    def reschedule(self, fulfill_at: datetime, at: datetime) -> None:
+        if fulfill_at <= at:
+            raise InvalidInput("new_fulfill_at must be in the future", field="new_fulfill_at")
+        self.status = self._move("reschedule", at)
+        self.fulfill_at = fulfill_at
+
+    def mark_open(self, at: datetime) -> None:
+        self.status = self._move("open", at)
+
+    def close_for_move(self, at: datetime) -> None:
+        """The original of a move: closed, its lines now live on the moved (and remaining) ones."""
+        self.status = self._move("move", at)
+
+    def cancel(self, at: datetime) -> None:
+        self.status = self._move("cancel", at)
+        self.request_status = "closed" if self.service_id else self.request_status
+
+    def close(self, at: datetime, message: str | None = None) -> None:
+        self.status = self._move("close", at)
+        self.request_status = "closed"
+        if message:
+            self.merchant_requests.append({"kind": "close", "message": message, "sent_at": at.isoformat()})
+
+    def fulfill(self, quantities: dict[int, int], at: datetime) -> dict[int, int]:
+        """Take quantities (by fulfillment-order line id; empty means everything left).
+
+        Returns what was taken by order line item id. Raises InvalidInput for more than
+        remains or an unknown line, InvalidTransition when the order is held or closed.
+        """
+        new_status = self._move("fulfill", at)
+        by_id = {line.id: line for line in self.lines}
+        wanted = quantities or {line.id: line.fulfillable_quantity for line in self.lines if line.fulfillable_quantity}
+        taken: dict[int, int] = {}
+        for line_id, qty in wanted.items():
+            line = by_id.get(line_id)
+            if line is None:
+                raise InvalidInput(f"fulfillment order line item {line_id} is not on this fulfillment order", field="fulfillment_order_line_items")
+            if qty < 1 or qty > line.fulfillable_quantity:
+                raise InvalidInput(
+                    f"Cannot fulfill {qty} of line item {line.line_item_id}: {line.fulfillable_quantity} remain",
+                    field="fulfillment_order_line_items",
+                )
+        if not wanted:
+            raise InvalidTransition("Nothing is left to fulfill on this fulfillment order", field="fulfillment_order")
+        for line_id, qty in wanted.items():
+            line = by_id[line_id]
+            line.fulfilled += qty
+            taken[line.line_item_id] = taken.get(line.line_item_id, 0) + qty
+        self.status = "closed" if self.remaining == 0 else new_status
+        if self.status == "closed" and self.service_id:
+            self.request_status = "closed"
+        return taken
+
+    def restore(self, quantities: dict[int, int], at: datetime) -> None:
+        """A fulfillment was cancelled: its quantities (by line item id) are to ship again."""
+        self._move("restore", at)
+        for line_item_id, qty in quantities.items():
+            for line in self.lines:
+                if line.line_item_id == line_item_id and qty > 0:
+                    back = min(qty, line.fulfilled)
+                    line.fulfilled -= back
+                    qty -= back
+        done = sum(line.fulfilled for line in self.lines)
+        self.status = "open" if done == 0 else "in_progress"
+
+    def split_off(self, line_quantities: dict[int, int] | None) -> list[FulfillmentOrderLine]:
+        """Lines (by fulfillment-order line id; None = all that remain) to move elsewhere."""
+        by_id = {line.id: line for line in self.lines}
+        wanted = line_quantities or {line.id: line.fulfillable_quantity for line in self.lines if line.fulfillable_quantity}
+        moved = []
+        for line_id, qty in wanted.items():
+            line = by_id.get(line_id)
+            if line is None or qty < 1 or qty > line.fulfillable_quantity:
+                raise InvalidInput("fulfillment order line items to move must be on this fulfillment order and not more than remains", field="fulfillment_order_line_items")
+            moved.append(FulfillmentOrderLine(line.line_item_id, qty))
+        return moved
+
+
+    # --- fulfillment-service requests ---------------------------------------------
+
+    def _request_move(self, action: str, at: datetime) -> str:
+        if self.service_id is None:
+            raise InvalidTransition(NOT_AT_SERVICE, field="fulfillment_order")
+        allowed = REQUEST_FROM[action]
+        if self.request_status not in allowed:
+            what = action.replace("_", " ")
+            raise InvalidTransition(
+                f"Cannot {what}: the request status is {self.request_status} (must be {' or '.join(allowed)})",
+                field="fulfillment_order",
+            )
+        return self._move(action, at)
+
+    def last_request(self, kind: str) -> dict[str, Any] | None:
+        for entry in reversed(self.merchant_requests):
+            if entry.get("kind") == kind:
+                return entry
+        return None
+
+    def _answer(self, kind: str, status: str, at: datetime, **details: Any) -> None:
+        entry = self.last_request(kind)
+        if entry is not None:
+            entry["response"] = {"status": status, "responded_at": at.isoformat(), **{k: v for k, v in details.items() if v is not None}}
+
+    def request_fulfillment(self, message: str | None, at: datetime, line_quantities: dict[int, int] | None = None) -> list[FulfillmentOrderLine]:
+        """The merchant asks the service to fulfil (all, or some lines). Returns the lines
+        (with quantities) left unsubmitted, which belong on a new fulfillment order."""
+        self.status = self._request_move("request_fulfillment", at)
+        left: list[FulfillmentOrderLine] = []
+        if line_quantities:
+            by_id = {line.id: line for line in self.lines}
+            # A line named without a quantity is requested whole.
+            line_quantities = {k: (v or (by_id[k].fulfillable_quantity if k in by_id else 0)) for k, v in line_quantities.items()}
+            for line_id, qty in line_quantities.items():
+                line = by_id.get(line_id)
+                if line is None or qty < 1 or qty > line.fulfillable_quantity:
+                    raise InvalidInput("fulfillment order line items must be on this fulfillment order and not more than remains", field="fulfillment_order_line_items")
+            # Lines keep their positions (line ids derive from them); what is not submitted
+            # moves to the new unsubmitted fulfillment order.
+            for line in self.lines:
+                want = line_quantities.get(line.id, 0)
+                rest = line.fulfillable_quantity - want
+                if rest > 0:
+                    left.append(FulfillmentOrderLine(line.line_item_id, rest))
+                    line.quantity = line.fulfilled + want
+        self.request_status = "submitted"
+        self.merchant_requests.append({"message": message, "request_options": {"notify_customer": False},
+                                       "sent_at": at.isoformat(), "kind": "fulfillment_request"})
+        return left
+
+    def accept_request(self, message: str | None, at: datetime) -> None:
+        self.status = self._request_move("accept_request", at)
+        self.request_status = "accepted"
+        self._answer("fulfillment_request", "accepted", at, message=message)
+
+    def reject_request(self, message: str | None, at: datetime, reason: str | None = None, line_items: list[dict[str, Any]] | None = None) -> None:
+        if reason is not None and reason not in REJECTION_REASONS:
+            raise InvalidInput(f"reason must be one of {', '.join(REJECTION_REASONS)}", field="reason")
+        self.status = self._request_move("reject_request", at)
+        self.request_status = "rejected"
+        self._answer("fulfillment_request", "rejected", at, message=message, reason=reason, line_items=line_items or None)
+
+    def request_cancellation(self, message: str | None, at: datetime) -> None:
+        self.status = self._request_move("request_cancellation", at)
+        self.request_status = "cancellation_requested"
+        self.merchant_requests.append({"message": message, "request_options": {}, "sent_at": at.isoformat(), "kind": "cancellation_request"})
+
+    def accept_cancellation(self, message: str | None, at: datetime) -> None:
+        self.status = self._request_move("accept_cancellation", at)
+        self.request_status = "cancellation_accepted"
+        self._answer("cancellation_request", "accepted", at, message=message)
+
+    def reject_cancellation(self, message: str | None, at: datetime) -> None:
+        self.status = self._request_move("reject_cancellation", at)
+        self.request_status = "cancellation_rejected"
+        self._answer("cancellation_request", "rejected", at, message=message)
+
+
+def admin_status(orders: list[FulfillmentOrder]) -> str | None:
+    """What the admin shows beside the REST fulfillment status: on_hold, scheduled, in_progress."""
+    live = [fo for fo in orders if fo.status not in ("closed", "cancelled", "incomplete")]
+    if any(fo.status == "on_hold" for fo in live):
+        return "on_hold"
+    if live and all(fo.status == "scheduled" for fo in live):
+        return "scheduled"
+    if any(fo.request_status in ("submitted", "accepted") for fo in live):
+        return "in_progress"
+    return None

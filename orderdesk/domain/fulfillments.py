@@ -1,0 +1,32 @@
+"""Fulfillment facts: which quantities of which lines left which location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+FULFILLMENT_STATUSES = ("pending", "open", "success", "cancelled", "error", "failure")
+
+
+@dataclass
+class Fulfillment:
+    # line item id (or its position before ids exist) -> quantity
+    quantities: dict[int, int]
+    status: str = "success"
+    id: int | None = None
+    name: str | None = None
+    location_id: int | None = None
+    service: str = "manual"
+    tracking_company: str | None = None
+    tracking_numbers: list[str] = field(default_factory=list)
+    tracking_urls: list[str] = field(default_factory=list)
+    shipment_status: str | None = None
+    notify_customer: bool = False
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    fulfillment_order_id: int | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether this fulfillment's quantities count as fulfilled."""
+        return self.status in ("success", "open", "pending")

@@ -1,0 +1,57 @@
+"""The shop: its currency, time zone, order naming and presentment exchange rates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from .errors import InvalidInput
+from .money import Money, MoneyBag, check_currency
+
+
+@dataclass
+class Shop:
+    name: str
+    email: str
+    domain: str
+    currency: str
+    iana_timezone: str = "UTC"
+    order_name_prefix: str = "#"
+    order_name_suffix: str = ""
+    order_number_offset: int = 1000
+    # presentment currency -> shop-currency amount for one unit of it, as a decimal string
+    exchange_rates: dict[str, str] = field(default_factory=dict)
+    created_at: datetime | None = None
+    auto_archive: bool = True
+    fulfillment_automation: str = "manual"  # manual | digital | all
+    hold_unpaid_fulfillment: bool = False
+    webhook_secret: str | None = None
+    # The server's secret for signing links; comes from the server's settings, never the database.
+    link_secret: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        self.currency = check_currency(self.currency)
+
+    @property
+    def url(self) -> str:
+        """The shop's base URL; plain http only for a shop served on this machine."""
+        local = self.domain.startswith(("localhost", "127.", "[::1]"))
+        return f"{'http' if local else 'https'}://{self.domain}"
+
+    def rate(self, presentment_currency: str) -> Decimal:
+        """Shop-currency units per presentment unit. Raises InvalidInput if none is configured."""
+        if presentment_currency == self.currency:
+            return Decimal(1)
+        try:
+            return Decimal(self.exchange_rates[presentment_currency])
+        except KeyError:
+            raise InvalidInput(
+                f"No exchange rate from {presentment_currency} to {self.currency} is configured",
+                field="presentment_currency",
+            ) from None
+
+    def in_both(self, presentment: Money) -> MoneyBag:
+        """A presentment amount together with its shop-currency equivalent."""
+        shop_amount = Money(presentment.amount * self.rate(presentment.currency), self.currency)
+        return MoneyBag(shop_amount.rounded(), presentment)

@@ -1,0 +1,1 @@
+"""Customer notifications: Liquid templates (packaged defaults or merchant edits) and SMTP delivery."""

@@ -1,0 +1,1 @@
+"""Shopify REST JSON shapes for our objects, shared by the API and webhook payloads."""

@@ -1,0 +1,1 @@
+"""Input models: what clients may send, validated before any service runs."""

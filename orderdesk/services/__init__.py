@@ -1,0 +1,1 @@
+"""Use cases: open a unit of work, load with a lock, call the domain, commit with events."""

@@ -1,0 +1,79 @@
+"""Catalog use cases: products and variants."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..domain.errors import NotFound
+from ..db.uow import UnitOfWork
+from .context import Services
+from .transaction import writing
+
+
+def _handle(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "product"
+
+
+def create_product(services: Services, product: dict[str, Any], variants: list[dict[str, Any]], *, uow: UnitOfWork | None = None) -> int:
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        base = product.get("handle") or _handle(product["title"])
+        handle, n = base, 1
+        while uow.products.handle_taken(handle):
+            n += 1
+            handle = f"{base}-{n}"
+        product_id = uow.products.add({**product, "handle": handle}, variants, at)
+        _, rows = uow.products.get(product_id)
+        uow.inventory.add_items(rows, at)
+    return product_id
+
+
+def get_product(services: Services, product_id: int):
+    with services.db.reading() as uow:
+        found = uow.products.get(product_id)
+    if found is None:
+        raise NotFound("Not Found")
+    return found
+
+
+def update_product(services: Services, product_id: int, values: dict[str, Any]) -> None:
+    with services.db.writing() as uow:
+        if uow.products.get(product_id) is None:
+            raise NotFound("Not Found")
+        uow.products.update(product_id, values, services.clock.now())
+        uow.commit()
+
+
+def delete_product(services: Services, product_id: int) -> None:
+    with services.db.writing() as uow:
+        if not uow.products.delete(product_id):
+            raise NotFound("Not Found")
+        uow.commit()
+
+
+def list_products(services: Services, *, limit: int, since_id: int = 0, ids: tuple[int, ...] = ()):
+    with services.db.reading() as uow:
+        found = [uow.products.get(pid) for pid in uow.products.page_ids(limit=limit, since_id=since_id, ids=ids)]
+    return [f for f in found if f is not None]
+
+
+def count_products(services: Services) -> int:
+    with services.db.reading() as uow:
+        return uow.products.count()
+
+
+def get_variant(services: Services, variant_id: int):
+    with services.db.reading() as uow:
+        row = uow.products.variant(variant_id)
+    if row is None:
+        raise NotFound("Not Found")
+    return row
+
+
+def stock_for(services: Services, variant_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each variant's inventory item and what is available across locations."""
+    with services.db.reading() as uow:
+        items = uow.inventory.items_by_variant(variant_ids)
+        available = uow.inventory.available_by_variant(variant_ids)
+    return {vid: {"item_id": items[vid], "available": available.get(vid, 0)} for vid in items}

@@ -1,0 +1,76 @@
+"""What every use case needs: the database, a clock and the shop's settings."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import SmtpSettings
+from ..db.repositories import hash_token
+from ..db.uow import Database
+from ..domain.errors import NotFound
+from ..domain.shop import Shop
+from .clock import Clock, SystemClock
+
+# Settings change rarely; re-reading them on every request would cost a statement each time.
+SHOP_CACHE_SECONDS = 5.0
+# A revoked token stops working here at once, and in other processes within this many seconds.
+TOKEN_CACHE_SECONDS = 10.0
+
+
+@dataclass
+class Services:
+    db: Database
+    clock: Clock = field(default_factory=SystemClock)
+    # Signs order status links; set from ORDERDESK_SECRET_KEY (or the data folder's secret file).
+    secret_key: str = "development-secret-change-me"
+    # Outgoing mail; read from ORDERDESK_SMTP_* when not given.
+    smtp: SmtpSettings = field(default_factory=SmtpSettings.from_env)
+    _shop: Shop | None = None
+    _shop_read_at: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _tokens: dict[str, tuple[float, Any]] = field(default_factory=dict)
+
+    def shop(self) -> Shop:
+        now = time.monotonic()
+        if self._shop is None or now - self._shop_read_at > SHOP_CACHE_SECONDS:
+            with self._lock, self.db.reading() as uow:
+                shop = uow.shop.get()
+            if shop is None:
+                raise NotFound("The shop is not set up; run `orderdesk db upgrade` and `orderdesk shop init`")
+            shop.link_secret = self.secret_key
+            self._shop, self._shop_read_at = shop, now
+        return self._shop
+
+    def default_location_id(self) -> int | None:
+        """The first active location, where lines without committed stock are fulfilled from."""
+        cached = getattr(self, "_default_location", None)
+        if cached is not None and time.monotonic() - cached[0] <= SHOP_CACHE_SECONDS:
+            return cached[1]
+        with self.db.reading() as uow:
+            active = [loc["id"] for loc in uow.inventory.locations() if loc["active"]]
+        self._default_location = (time.monotonic(), active[0] if active else None)
+        return self._default_location[1]
+
+    def forget_shop(self) -> None:
+        self._shop = None
+
+    def token(self, token: str) -> Any | None:
+        """The active token row for a secret, cached briefly; None if unknown or revoked."""
+        key = hash_token(token)
+        now = time.monotonic()
+        cached = self._tokens.get(key)
+        if cached is not None and now - cached[0] <= TOKEN_CACHE_SECONDS:
+            return cached[1]
+        with self.db.reading() as uow:
+            row = uow.tokens.find(token)
+        if row is not None:
+            if len(self._tokens) > 10_000:
+                self._tokens.clear()
+            self._tokens[key] = (now, row)
+        return row
+
+    def forget_tokens(self) -> None:
+        self._tokens.clear()

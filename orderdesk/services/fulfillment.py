@@ -1,0 +1,325 @@
+"""Fulfillment use cases: ship, unship, hold, release, move, reschedule, open, cancel, close.
+
+Every change locks the order row first, so two requests can never fulfil the same units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..db.uow import UnitOfWork
+from ..domain import fulfilling
+from ..domain.errors import InvalidInput, InvalidTransition, NotFound
+from ..domain.events import ShipmentUpdated
+from ..domain.fulfillment_orders import FulfillmentOrder
+from ..domain.fulfillments import Fulfillment
+from ..domain.order import Order
+from ..representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
+from . import inventory, outbox
+from .context import Services
+from .loading import visible_since
+from .transaction import writing
+
+
+@dataclass(frozen=True)
+class Tracking:
+    company: str | None = None
+    numbers: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+
+
+def _load(uow: UnitOfWork, services: Services, order_id: int, can_read_all: bool = True) -> Order:
+    order = uow.orders.get(order_id, for_update=True, created_since=visible_since(services, can_read_all), fulfillment_orders=True)
+    if order is None:
+        raise NotFound("Not Found")
+    return order
+
+
+def _commit(uow: UnitOfWork, services: Services, order: Order, at: datetime, was: str | None, *, new_fulfillments=(), changed_fulfillments=(), fo_topics=(), lines: bool = False) -> None:
+    shop = services.shop()
+    for f in new_fulfillments:
+        uow.orders.add_fulfillment(order.id, f)
+        inventory.ship(uow, order, f.quantities, at)
+        lines = True
+    for f in changed_fulfillments:
+        uow.orders.save_fulfillment(order.id, f)
+        if f.status == "cancelled" and f.updated_at == at:
+            inventory.ship(uow, order, f.quantities, at, back=True)
+            lines = True
+    fulfilling.assign_services(order, uow.fulfillment_services.by_location())
+    uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders or [])
+    uow.orders.save(order, lines=lines)
+    rows = [outbox.webhook("fulfillments/create", order.id, fulfillment_rest_json(order, f, shop), at) for f in new_fulfillments]
+    rows += [outbox.webhook("fulfillments/update", order.id, fulfillment_rest_json(order, f, shop), at) for f in changed_fulfillments]
+    rows += [outbox.webhook(topic, order.id, {"fulfillment_order": fulfillment_order_json(order, fo, shop)}, at) for topic, fo in fo_topics]
+    emails = ["shipping_confirmation" for f in new_fulfillments if f.notify_customer]
+    outbox.record(uow, order, shop, at, was_paid=None if order.financial_status != "paid" else True, was_fulfillment=was, extra_rows=rows, emails=emails)
+
+
+def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) -> None:
+    """Apply the shop's fulfillment settings to an order just placed or just paid."""
+    shop = services.shop()
+    if order.fulfillment_orders is None:
+        uow.orders.load_fulfillment_orders(order)
+    if fulfilling.assign_services(order, uow.fulfillment_services.by_location()):
+        uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+    if shop.fulfillment_automation == "manual" and not shop.hold_unpaid_fulfillment:
+        return
+    before = [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]
+    made = fulfilling.apply_automation(order, at, mode=shop.fulfillment_automation, hold_unpaid=shop.hold_unpaid_fulfillment)
+    for f in made:
+        uow.orders.add_fulfillment(order.id, f)
+    if made or before != [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]:
+        uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+        uow.orders.save(order)
+
+
+def list_fulfillment_orders(services: Services, order_id: int, *, can_read_all: bool = True) -> Order:
+    with services.db.reading() as uow:
+        order = uow.orders.get(order_id, created_since=visible_since(services, can_read_all), fulfillment_orders=True)
+    if order is None:
+        raise NotFound("Not Found")
+    return order
+
+
+def find_fulfillment_order(services: Services, fo_id: int) -> tuple[Order, FulfillmentOrder]:
+    with services.db.reading() as uow:
+        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
+        order = uow.orders.get(order_id, fulfillment_orders=True) if order_id else None
+    if order is None:
+        raise NotFound("Not Found")
+    return order, fulfilling.fulfillment_order(order, fo_id)
+
+
+def create_fulfillment(
+    services: Services,
+    requests: list[tuple[int, dict[int, int]]],
+    *,
+    tracking: Tracking = Tracking(),
+    notify_customer: bool = False,
+    order_id: int | None = None,
+    legacy_lines: list[tuple[int, int | None]] | None = None,
+    author: str | None = None,
+    uow: UnitOfWork | None = None,
+) -> tuple[Order, Fulfillment]:
+    """Ship from fulfillment orders (``requests``: fulfillment order id -> {its line id: qty};
+    empty quantities ship everything left), or, on the legacy path, from an order's lines."""
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        if order_id is None:
+            if not requests:
+                raise InvalidInput("line_items_by_fulfillment_order is required", field="line_items_by_fulfillment_order")
+            order_ids = {uow.orders.order_id_for_fulfillment_order(fo_id) for fo_id, _ in requests}
+            if None in order_ids:
+                raise InvalidInput("a fulfillment order in the request does not exist", field="line_items_by_fulfillment_order")
+            if len(order_ids) != 1:
+                raise InvalidInput("all fulfillment orders must belong to one order", field="line_items_by_fulfillment_order")
+            order_id = order_ids.pop()
+        order = _load(uow, services, order_id)
+        was = order.fulfillment_status
+        if legacy_lines is not None or not requests:
+            pairs = fulfilling.legacy_requests(order, legacy_lines)
+        else:
+            pairs = [(fulfilling.fulfillment_order(order, fo_id), wanted) for fo_id, wanted in requests]
+        f = fulfilling.fulfill(order, pairs, at, tracking_company=tracking.company, tracking_numbers=list(tracking.numbers),
+                               tracking_urls=list(tracking.urls), notify_customer=notify_customer, author=author)
+        _commit(uow, services, order, at, was, new_fulfillments=[f])
+    return order, f
+
+
+def _fulfillment(order: Order, fulfillment_id: int) -> Fulfillment:
+    for f in order.fulfillments:
+        if f.id == fulfillment_id:
+            return f
+    raise NotFound("Not Found")
+
+
+def cancel_fulfillment(services: Services, fulfillment_id: int, *, order_id: int | None = None, author: str | None = None, uow: UnitOfWork | None = None) -> tuple[Order, Fulfillment]:
+    """Mark as unfulfilled: cancel the fulfillment and put its items back on their fulfillment order."""
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        owner = uow.orders.order_id_for_fulfillment(fulfillment_id)
+        if owner is None or (order_id is not None and owner != order_id):
+            raise NotFound("Not Found")
+        order = _load(uow, services, owner)
+        was = order.fulfillment_status
+        f = _fulfillment(order, fulfillment_id)
+        fulfilling.cancel_fulfillment(order, f, at, author)
+        _commit(uow, services, order, at, was, changed_fulfillments=[f])
+    return order, f
+
+
+def update_tracking(services: Services, fulfillment_id: int, tracking: Tracking, *, notify_customer: bool = False, author: str | None = None, uow: UnitOfWork | None = None) -> tuple[Order, Fulfillment]:
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        owner = uow.orders.order_id_for_fulfillment(fulfillment_id)
+        if owner is None:
+            raise NotFound("Not Found")
+        order = _load(uow, services, owner)
+        f = _fulfillment(order, fulfillment_id)
+        if f.status == "cancelled":
+            raise InvalidTransition("The fulfillment is cancelled", field="fulfillment")
+        f.tracking_company = tracking.company or f.tracking_company
+        f.tracking_numbers = list(tracking.numbers) or f.tracking_numbers
+        f.tracking_urls = list(tracking.urls) or f.tracking_urls
+        f.updated_at = at
+        order.events.append(ShipmentUpdated(at=at, author=author, name=f.name or "", status="tracking_updated"))
+        _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
+        if notify_customer and order.email:
+            uow.outbox.add_many([outbox.email("shipping_update", order, at, fulfillment_id=f.id)])
+    return order, f
+
+
+def add_shipment_event(services: Services, order_id: int, fulfillment_id: int, values: dict[str, Any], *, author: str | None = None, uow: UnitOfWork | None = None) -> tuple[Order, Fulfillment, Any]:
+    """A carrier scan (in_transit, out_for_delivery, delivered, ...): it sets the shipment status."""
+    at = services.clock.now()
+    status = values["status"]
+    if status not in fulfilling.SHIPMENT_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(fulfilling.SHIPMENT_STATUSES)}", field="status")
+    with writing(services, uow) as uow:
+        order = _load(uow, services, order_id)
+        f = _fulfillment(order, fulfillment_id)
+        f.shipment_status = status
+        f.updated_at = at
+        order.events.append(ShipmentUpdated(at=at, author=author, name=f.name or "", status=status))
+        row = uow.orders.add_fulfillment_event(order.id, f.id, values, at)
+        _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
+        uow.outbox.add_many([outbox.webhook("fulfillment_events/create", order.id, fulfillment_event_json(row, services.shop()), at)])
+        template = {"out_for_delivery": "out_for_delivery", "delivered": "delivered", "in_transit": "shipping_update"}.get(status)
+        if template and order.email:
+            uow.outbox.add_many([outbox.email(template, order, at, fulfillment_id=f.id)])
+    return order, f, row
+
+
+# --- fulfillment-order actions -------------------------------------------------------
+
+FO_TOPICS = {
+    "held": "fulfillment_orders/placed_on_hold",
+    "hold_released": "fulfillment_orders/hold_released",
+    "moved": "fulfillment_orders/moved",
+    "rescheduled": "fulfillment_orders/rescheduled",
+    "cancelled": "fulfillment_orders/cancelled",
+    "scheduled_released": "fulfillment_orders/scheduled_fulfillment_order_ready",
+}
+
+
+def act(services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None, **options: Any) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
+    """Run one fulfillment-order action; returns the order, the fulfillment order and extras
+    (a moved or replacement fulfillment order)."""
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
+        if order_id is None:
+            raise NotFound("Not Found")
+        order = _load(uow, services, order_id)
+        was = order.fulfillment_status
+        fo = fulfilling.fulfillment_order(order, fo_id)
+        extra: dict[str, Any] = {}
+        topics = []
+        if action == "hold":
+            first = fo.hold(options["reason"], options.get("reason_notes"), at)
+            fulfilling.note_change(order, fo, "held", at, author, options["reason"].replace("_", " "))
+            topics = [("fulfillment_holds/added", fo)] + ([(FO_TOPICS["held"], fo)] if first else [])
+        elif action == "release_hold":
+            if fo.release_hold(at):
+                fulfilling.note_change(order, fo, "hold_released", at, author)
+                topics = [("fulfillment_holds/released", fo), (FO_TOPICS["hold_released"], fo)]
+        elif action == "reschedule":
+            fo.reschedule(options["new_fulfill_at"], at)
+            fulfilling.note_change(order, fo, "rescheduled", at, author, f"to {options['new_fulfill_at']:%Y-%m-%d %H:%M} UTC")
+            topics = [(FO_TOPICS["rescheduled"], fo)]
+            uow.outbox.add_many([outbox.job("scheduled_fulfillment_release", order.id, {"order_id": order.id, "fulfillment_order_id": fo.id}, at, fo.fulfill_at)])
+        elif action == "open":
+            fo.mark_open(at)
+            fulfilling.note_change(order, fo, "opened", at, author)
+        elif action == "cancel":
+            fo.cancel(at)
+            fulfilling.note_change(order, fo, "cancelled", at, author)
+            topics = [(FO_TOPICS["cancelled"], fo)]
+            # Shopify opens a replacement for what was not shipped, so the items are not lost.
+            left = [line for line in fo.lines if line.fulfillable_quantity]
+            if left:
+                from ..domain.fulfillment_orders import FulfillmentOrder as FO, FulfillmentOrderLine
+
+                replacement = FO(fo.assigned_location_id, [FulfillmentOrderLine(li.line_item_id, li.fulfillable_quantity) for li in left], at, at)
+                order.fulfillment_orders.append(replacement)
+                extra["replacement_fulfillment_order"] = replacement
+        elif action == "close":
+            fo.close(at, options.get("message"))
+            fulfilling.note_change(order, fo, "closed", at, author, options.get("message") or "")
+        elif action == "move":
+            extra.update(_move(uow, order, fo, options["new_location_id"], options.get("line_items"), at, author))
+            topics = [(FO_TOPICS["moved"], fo)]
+        else:
+            raise InvalidInput(f"unknown action {action}", field="action")
+        _commit(uow, services, order, at, was, fo_topics=topics)
+    return order, fo, extra
+
+
+def _move(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, location_id: int, line_items: dict[int, int] | None, at: datetime, author: str | None) -> dict[str, Any]:
+    from ..domain.fulfillment_orders import FulfillmentOrder as FO
+
+    if uow.inventory.location(location_id) is None:
+        raise InvalidInput(f"location {location_id} does not exist", field="new_location_id")
+    if location_id == fo.assigned_location_id:
+        raise InvalidInput("the fulfillment order is already at that location", field="new_location_id")
+    moving = fo.split_off(line_items)
+    stock = uow.inventory.stock_for_variants([li.variant_id for li in order.line_items if li.variant_id])
+    by_line = {li.id: li for li in order.line_items}
+    for fl in moving:
+        line = by_line[fl.line_item_id]
+        entry = stock.get(line.variant_id) if line.variant_id else None
+        if entry is not None:
+            have = dict(entry["levels"]).get(location_id)
+            if have is None or (have < fl.quantity and entry["policy"] != "continue"):
+                raise InvalidInput(
+                    f"{line.name} is not stocked at location {location_id} ({have or 0} available, {fl.quantity} needed)",
+                    field="new_location_id",
+                )
+    # The original keeps what stays (as a remaining fulfillment order) and closes.
+    moved_quantities = {}
+    for fl in moving:
+        moved_quantities[fl.line_item_id] = moved_quantities.get(fl.line_item_id, 0) + fl.quantity
+    stays = []
+    from ..domain.fulfillment_orders import FulfillmentOrderLine
+
+    for line in fo.lines:
+        left = line.fulfillable_quantity - moved_quantities.get(line.line_item_id, 0)
+        if left > 0:
+            stays.append(FulfillmentOrderLine(line.line_item_id, left))
+    status = fo.status
+    fo.close_for_move(at)
+    moved = FO(location_id, moving, at, at, status="open" if status != "scheduled" else "scheduled", fulfill_at=fo.fulfill_at)
+    remaining = FO(fo.assigned_location_id, stays, at, at, status=status) if stays else None
+    order.fulfillment_orders.append(moved)
+    if remaining is not None:
+        order.fulfillment_orders.append(remaining)
+    fulfilling.note_change(order, fo, "moved", at, author, f"to location {location_id}")
+    return {"moved_fulfillment_order": moved, "remaining_fulfillment_order": remaining}
+
+
+def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
+    """The scheduled job: a fulfillment order whose fulfill_at has come becomes open."""
+    at = services.clock.now()
+    with writing(services, None) as uow:
+        order = uow.orders.get(order_id, for_update=True, fulfillment_orders=True)
+        if order is None:
+            return
+        try:
+            fo = fulfilling.fulfillment_order(order, fo_id)
+        except NotFound:
+            return
+        if fo.status != "scheduled" or (fo.fulfill_at is not None and fo.fulfill_at > at):
+            return
+        fo.mark_open(at)
+        fulfilling.note_change(order, fo, "scheduled_released", at, "orderdesk")
+        _commit(uow, services, order, at, order.fulfillment_status, fo_topics=[(FO_TOPICS["scheduled_released"], fo)])
+
+
+def shipment_events(services: Services, order_id: int, fulfillment_id: int) -> list[Any]:
+    with services.db.reading() as uow:
+        if uow.orders.order_id_for_fulfillment(fulfillment_id) != order_id:
+            raise NotFound("Not Found")
+        return uow.orders.fulfillment_events(fulfillment_id)

@@ -1,0 +1,332 @@
+"""Fulfillment services: third-party warehouses that own a location and answer fulfillment requests.
+
+The merchant submits a fulfillment request (or a cancellation request) for a fulfillment
+order at a service's location; the service accepts or rejects it. Each step writes a
+timeline event, the Shopify webhook topic, and, for the merchant's requests, a signed
+notification to the service's ``callback_url`` (an outbox row of kind ``service`` that the
+worker delivers and retries).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..db.uow import UnitOfWork
+from ..domain import fulfilling
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.fulfillment_orders import FulfillmentOrder, FulfillmentOrderLine
+from ..domain.order import Order
+from ..representation.common import gid
+from . import fulfillment as fo_service
+from .context import Services
+from .loading import visible_since
+from .transaction import writing
+
+NOTIFICATION_TOPIC = "fulfillment_order_notification"
+NOTIFICATION_KIND = "service"
+# Shopify's assignment_status filter -> request_status
+ASSIGNMENT_STATUSES = {
+    "fulfillment_requested": ("submitted",),
+    "fulfillment_accepted": ("accepted",),
+    "cancellation_requested": ("cancellation_requested",),
+}
+MIN_DEADLINE, MAX_DEADLINE = 60, 30 * 86400
+
+# action -> (timeline action, webhook topic, notification kind for the service or None)
+REQUEST_ACTIONS: dict[str, tuple[str, str, str | None]] = {
+    "request_fulfillment": ("requested", "fulfillment_orders/fulfillment_request_submitted", "FULFILLMENT_REQUEST"),
+    "accept_request": ("request_accepted", "fulfillment_orders/fulfillment_request_accepted", None),
+    "reject_request": ("request_rejected", "fulfillment_orders/fulfillment_request_rejected", None),
+    "request_cancellation": ("cancellation_requested", "fulfillment_orders/cancellation_request_submitted", "CANCELLATION_REQUEST"),
+    "accept_cancellation": ("cancellation_accepted", "fulfillment_orders/cancellation_request_accepted", None),
+    "reject_cancellation": ("cancellation_rejected", "fulfillment_orders/cancellation_request_rejected", None),
+}
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """What the diagnosis needs to know about a service."""
+
+    name: str
+    response_deadline_seconds: int
+
+
+# --- the resource --------------------------------------------------------------------------
+
+
+def handleize(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "fulfillment-service"
+
+
+def service_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "email": None,
+        "service_name": row["name"],
+        "handle": row["handle"],
+        "fulfillment_orders_opt_in": row["fulfillment_orders_opt_in"],
+        "include_pending_stock": False,
+        "provider_id": None,
+        "location_id": row["location_id"],
+        "callback_url": row["callback_url"],
+        "tracking_support": row["tracking_support"],
+        "inventory_management": row["inventory_management"],
+        "requires_shipping_method": row["requires_shipping_method"],
+        "permits_sku_sharing": True,
+        "response_deadline_seconds": row["response_deadline_seconds"],  # orderdesk extension
+        "admin_graphql_api_id": gid("ApiFulfillmentService", row["id"]),
+    }
+
+
+BOOLEANS = ("inventory_management", "tracking_support", "requires_shipping_method", "fulfillment_orders_opt_in")
+
+
+def _validate(data: dict[str, Any], *, partial: bool) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    from ..webhooks import ssrf
+
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    if not partial or "name" in data:
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            errors["name"] = ["can't be blank"]
+        elif len(name.strip()) > 255:
+            errors["name"] = ["is too long (maximum is 255 characters)"]
+        else:
+            values["name"] = name.strip()
+    if "callback_url" in data:
+        url = data.get("callback_url")
+        if url is None or (isinstance(url, str) and not url.strip()):
+            values["callback_url"] = None
+        elif not isinstance(url, str) or len(url) > 2000:
+            errors["callback_url"] = ["is invalid"]
+        else:
+            reason = ssrf.check_address(url.strip())
+            if reason:
+                errors["callback_url"] = [reason]
+            else:
+                values["callback_url"] = url.strip()
+    for key in BOOLEANS:
+        if key in data:
+            if not isinstance(data[key], bool):
+                errors[key] = ["must be true or false"]
+            else:
+                values[key] = data[key]
+    if "response_deadline_seconds" in data:
+        value = data["response_deadline_seconds"]
+        if isinstance(value, bool) or not isinstance(value, int) or not MIN_DEADLINE <= value <= MAX_DEADLINE:
+            errors["response_deadline_seconds"] = [f"must be a whole number of seconds from {MIN_DEADLINE} to {MAX_DEADLINE}"]
+        else:
+            values["response_deadline_seconds"] = value
+    if "format" in data and data["format"] != "json":
+        errors["format"] = ["must be json"]
+    return values, errors
+
+
+def list_services(services: Services) -> list[Any]:
+    with services.db.reading() as uow:
+        return uow.fulfillment_services.list()
+
+
+def get_service(services: Services, service_id: int, uow: UnitOfWork | None = None) -> Any:
+    if uow is not None:
+        row = uow.fulfillment_services.get(service_id)
+    else:
+        with services.db.reading() as own:
+            row = own.fulfillment_services.get(service_id)
+    if row is None:
+        raise NotFound("Not Found")
+    return row
+
+
+def create_service(services: Services, data: dict[str, Any], uow: UnitOfWork | None = None) -> tuple[Any | None, dict[str, list[str]]]:
+    """Create the service and the location it owns. Returns (row, errors)."""
+    values, errors = _validate(data, partial=False)
+    if errors:
+        return None, errors
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        if uow.fulfillment_services.find(name=values["name"]) is not None:
+            return None, {"name": ["has already been taken"]}
+        base = handleize(values["name"])
+        handle, n = base, 1
+        while uow.fulfillment_services.find(handle=handle) is not None:
+            n += 1
+            handle = f"{base}-{n}"
+        location_id = uow.inventory.add_location({"name": values["name"]}, at)
+        service_id = uow.fulfillment_services.add(
+            {**values, "handle": handle, "location_id": location_id, "created_at": at, "updated_at": at}
+        )
+        return uow.fulfillment_services.get(service_id), {}
+
+
+def update_service(services: Services, service_id: int, data: dict[str, Any], uow: UnitOfWork | None = None) -> tuple[Any | None, dict[str, list[str]]]:
+    values, errors = _validate(data, partial=True)
+    if errors:
+        return None, errors
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        current = get_service(services, service_id, uow)
+        if "name" in values and values["name"] != current["name"]:
+            other = uow.fulfillment_services.find(name=values["name"])
+            if other is not None and other["id"] != service_id:
+                return None, {"name": ["has already been taken"]}
+            uow.fulfillment_services.update_location(current["location_id"], {"name": values["name"], "updated_at": at})
+        if values:
+            uow.fulfillment_services.update(service_id, {**values, "updated_at": at})
+        return uow.fulfillment_services.get(service_id), {}
+
+
+def delete_service(services: Services, service_id: int, uow: UnitOfWork | None = None) -> None:
+    """Delete the service; its location is deactivated and its open fulfillment orders
+    become the merchant's (unsubmitted)."""
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        current = get_service(services, service_id, uow)
+        uow.fulfillment_services.delete(service_id)
+        uow.fulfillment_services.update_location(current["location_id"], {"active": False, "updated_at": at})
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+def notification(service: Any, kind: str, order: Order, fo: FulfillmentOrder, at: datetime) -> dict[str, Any]:
+    """An outbox row the worker POSTs, signed, to ``{callback_url}/fulfillment_order_notification``."""
+    payload = {"service_id": service["id"], "kind": kind, "order_id": order.id, "fulfillment_order_id": fo.id}
+    return {"kind": NOTIFICATION_KIND, "topic": NOTIFICATION_TOPIC, "subject_id": order.id, "payload": payload,
+            "created_at": at, "available_at": at}
+
+
+def act(services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None,
+        **options: Any) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
+    """Submit, accept or reject a fulfillment or cancellation request for one fulfillment order.
+
+    Returns the order, the fulfillment order and extras (``unsubmitted_fulfillment_order``
+    for a partial request, ``replacement_fulfillment_order`` for an accepted cancellation).
+    """
+    if action not in REQUEST_ACTIONS:
+        raise InvalidInput(f"unknown action {action}", field="action")
+    note, topic, notify = REQUEST_ACTIONS[action]
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
+        if order_id is None:
+            raise NotFound("Not Found")
+        order = fo_service._load(uow, services, order_id)
+        was = order.fulfillment_status
+        fo = fulfilling.fulfillment_order(order, fo_id)
+        # A fulfillment order that landed at a service's location before the hook ran.
+        fulfilling.assign_services(order, uow.fulfillment_services.by_location())
+        service = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
+        message = options.get("message")
+        extra: dict[str, Any] = {}
+        topics = [(topic, fo)]
+        if action == "request_fulfillment":
+            left = fo.request_fulfillment(message, at, options.get("line_items"))
+            if left:
+                rest = FulfillmentOrder(fo.assigned_location_id, left, at, at, service_id=fo.service_id)
+                order.fulfillment_orders.append(rest)
+                extra["unsubmitted_fulfillment_order"] = rest
+        elif action == "accept_request":
+            fo.accept_request(message, at)
+        elif action == "reject_request":
+            fo.reject_request(message, at, options.get("reason"), options.get("line_items"))
+        elif action == "request_cancellation":
+            fo.request_cancellation(message, at)
+        elif action == "accept_cancellation":
+            fo.accept_cancellation(message, at)
+            left = [line for line in fo.lines if line.fulfillable_quantity]
+            if left:
+                # As with a merchant's cancel: what was not shipped is to fulfil again.
+                replacement = FulfillmentOrder(fo.assigned_location_id, [FulfillmentOrderLine(li.line_item_id, li.fulfillable_quantity) for li in left], at, at)
+                order.fulfillment_orders.append(replacement)
+                extra["replacement_fulfillment_order"] = replacement
+            topics.append((fo_service.FO_TOPICS["cancelled"], fo))
+        elif action == "reject_cancellation":
+            fo.reject_cancellation(message, at)
+        detail = service["name"] if service is not None else ""
+        if message:
+            detail = f"{detail} ({message})" if detail else message
+        fulfilling.note_change(order, fo, note, at, author, detail)
+        fo_service._commit(uow, services, order, at, was, fo_topics=topics)
+        if notify and service is not None and service["callback_url"]:
+            uow.outbox.add_many([notification(service, notify, order, fo, at)])
+    return order, fo, extra
+
+
+def assigned(services: Services, *, assignment_status: str | None = None, location_ids: tuple[int, ...] = (),
+             limit: int = 250) -> list[tuple[Order, FulfillmentOrder]]:
+    """Fulfillment orders assigned to fulfillment services (Shopify: to the calling app's)."""
+    if assignment_status is not None and assignment_status not in ASSIGNMENT_STATUSES:
+        raise InvalidInput(f"assignment_status must be one of {', '.join(ASSIGNMENT_STATUSES)}", field="assignment_status")
+    statuses = ASSIGNMENT_STATUSES.get(assignment_status) if assignment_status else None
+    out: list[tuple[Order, FulfillmentOrder]] = []
+    with services.db.reading() as uow:
+        ids = [r["id"] for r in uow.fulfillment_services.list()]
+        pairs = uow.fulfillment_services.assigned_order_ids(ids, statuses, location_ids, limit)
+        orders: dict[int, Order] = {}
+        for fo_id, order_id in pairs:
+            if order_id not in orders:
+                loaded = uow.orders.get(order_id, fulfillment_orders=True)
+                if loaded is None:
+                    continue
+                orders[order_id] = loaded
+            order = orders[order_id]
+            out.append((order, fulfilling.fulfillment_order(order, fo_id)))
+    return out
+
+
+# --- diagnosis ---------------------------------------------------------------------------------
+
+
+def load_for_diagnosis(services: Services, order_id: int, *, can_read_all: bool = True) -> tuple[Order, dict[int, ServiceInfo]]:
+    """The order with its fulfillment orders, and the services they are assigned to."""
+    with services.db.reading() as uow:
+        order = uow.orders.get(order_id, created_since=visible_since(services, can_read_all), fulfillment_orders=True)
+        if order is None:
+            raise NotFound("Not Found")
+        ids = sorted({fo.service_id for fo in order.fulfillment_orders or [] if fo.service_id is not None})
+        rows = uow.fulfillment_services.many(ids)
+    return order, {sid: ServiceInfo(r["name"], r["response_deadline_seconds"]) for sid, r in rows.items()}
+
+
+# --- delivery (worker) -------------------------------------------------------------------------
+
+
+def deliver_notification(services: Services, row: Any) -> None:
+    """The worker's handler for ``kind == "service"`` rows: a signed POST of ``{"kind": ...}``
+    to ``{callback_url}/fulfillment_order_notification``. Raises DeliveryFailed to be retried."""
+    import httpx
+
+    from ..webhooks import delivery, ssrf
+
+    payload = row["payload"]
+    with services.db.reading() as uow:
+        service = uow.fulfillment_services.get(int(payload["service_id"]))
+    if service is None or not service["callback_url"]:
+        return  # the service was deleted or stopped listening: nothing to send
+    address = service["callback_url"].rstrip("/") + "/" + NOTIFICATION_TOPIC
+    shop = services.shop()
+    body = delivery.body_for({"kind": payload["kind"]}, None)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": delivery.USER_AGENT,
+        "X-Shopify-Topic": NOTIFICATION_TOPIC,
+        "X-Shopify-Hmac-Sha256": delivery.sign(shop.webhook_secret or "", body),
+        "X-Shopify-Shop-Domain": shop.domain,
+        "X-Shopify-Webhook-Id": str(uuid.uuid4()),
+        "X-Shopify-Event-Id": row["event_id"],
+    }
+    try:
+        status = delivery.post(address, body, headers)
+    except ssrf.Refused as exc:
+        raise delivery.DeliveryFailed(f"{address}: refused: {exc}") from None
+    except (httpx.HTTPError, OSError, ValueError) as exc:
+        raise delivery.DeliveryFailed(f"{address}: {type(exc).__name__}: {exc}") from None
+    if not 200 <= status < 300:
+        raise delivery.DeliveryFailed(f"{address}: HTTP {status}")

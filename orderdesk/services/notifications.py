@@ -1,0 +1,188 @@
+"""Customer emails: render from the current order, send over SMTP, and let the merchant edit,
+preview and resend them.
+
+An email is an outbox row (kind ``email``, topic = template name) written in the same
+transaction as the change that caused it; ``send`` is the worker's handler for those rows.
+A template error or an SMTP outage raises, so the worker retries the row later.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..db.uow import UnitOfWork
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.order import Order
+from ..notifications import render as liquid
+from ..db import notification_templates as store
+from ..notifications import smtp
+from ..notifications.variables import order_variables
+from . import outbox
+from .context import Services
+from .transaction import writing
+
+__all__ = [
+    "contact_customer", "get_template", "list_templates", "preview", "resend", "send", "title", "update_template",
+]
+
+MAX_TEMPLATE_CHARS = 200_000
+MAX_SUBJECT_CHARS = 1_000
+
+
+def title(name: str) -> str:
+    """The merchant's word for a template: ``order_confirmation`` → "Order confirmation"."""
+    return name.replace("_", " ").capitalize()
+
+
+def environments(services: Services) -> liquid.Environments:
+    """Liquid environments whose loader reads the merchant's edits, each in a short read."""
+
+    def lookup(name: str) -> tuple[str, str] | None:
+        with services.db.reading() as uow:
+            return store.edited(uow.conn, name)
+
+    return liquid.Environments.create(lookup)
+
+
+def _known(name: str) -> None:
+    if name not in liquid.DEFAULT_NAMES:
+        raise NotFound("Not Found")
+
+
+def _order(uow: UnitOfWork, order_id: int) -> Order:
+    order = uow.orders.get(order_id)
+    if order is None:
+        raise NotFound("Not Found")
+    return order
+
+
+def send(services: Services, row: Any) -> None:
+    """Worker handler for ``email`` rows: reload the order, render, send, log ``mail_sent``."""
+    payload = row["payload"]
+    name = payload.get("template") or row["topic"]
+    with services.db.reading() as uow:
+        order = uow.orders.get(int(payload["order_id"]))
+    if order is None:
+        return  # the order was deleted; there is nothing left to tell the customer about
+    to = order.email or payload.get("to")
+    if not to:
+        return
+    shop = services.shop()
+    rendered = liquid.render(environments(services), name, order_variables(order, shop, payload))
+    message = smtp.build_message(
+        to=to, subject=rendered.subject, html=rendered.html, event_id=str(row["event_id"]),
+        settings=services.smtp, sender_name=shop.name, reply_to=shop.email or None,
+    )
+    smtp.send(services.smtp, message)
+    at = services.clock.now()
+    with services.db.writing() as uow:
+        uow.timeline.add_many([_event(order.id, "mail_sent", f"{title(name)} email was sent to the customer.", at, {"template": name, "to": to, "message_id": message["Message-ID"]})])
+        uow.commit()
+
+
+def _event(order_id: int, verb: str, message: str, at, arguments: dict[str, Any], author: str | None = None) -> dict[str, Any]:
+    return {
+        "subject_type": "Order", "subject_id": order_id, "verb": verb, "message": message,
+        "arguments": arguments, "author": author, "body": None, "created_at": at,
+    }
+
+
+def list_templates(services: Services) -> list[dict[str, Any]]:
+    with services.db.reading() as uow:
+        edited = store.all_edited(uow.conn)
+    out = []
+    for name in liquid.DEFAULT_NAMES:
+        row = edited.get(name)
+        subject = row["subject"] if row else liquid.default_template(name)[0]
+        out.append({"name": name, "title": title(name), "subject": subject, "customized": row is not None, "updated_at": row["updated_at"] if row else None})
+    return out
+
+
+def get_template(services: Services, name: str) -> dict[str, Any]:
+    _known(name)
+    with services.db.reading() as uow:
+        row = store.edited(uow.conn, name)
+    subject, body = row or liquid.default_template(name)
+    return {"name": name, "title": title(name), "subject": subject, "body": body, "customized": row is not None}
+
+
+def _problem(exc: liquid.TemplateProblem) -> InvalidInput:
+    return InvalidInput(str(exc), field=exc.part)
+
+
+def update_template(services: Services, name: str, subject: str | None, body: str | None) -> dict[str, Any]:
+    """Save the merchant's edit; a template that does not parse is refused with its line and column."""
+    current = get_template(services, name)
+    subject = current["subject"] if subject is None else subject
+    body = current["body"] if body is None else body
+    if len(subject) > MAX_SUBJECT_CHARS or len(body) > MAX_TEMPLATE_CHARS:
+        raise InvalidInput("is too long", field="body")
+    try:
+        liquid.check(liquid.Environments.create(), subject, body)
+    except liquid.TemplateProblem as exc:
+        raise _problem(exc) from exc
+    with services.db.writing() as uow:
+        store.save(uow.conn, name, subject, body, services.clock.now())
+        uow.commit()
+    return get_template(services, name)
+
+
+def reset_template(services: Services, name: str) -> dict[str, Any]:
+    """Drop the merchant's edit, so the packaged default is used again."""
+    _known(name)
+    with services.db.writing() as uow:
+        store.remove(uow.conn, name)
+        uow.commit()
+    return get_template(services, name)
+
+
+def preview(services: Services, name: str, order_id: int, *, subject: str | None = None, body: str | None = None) -> dict[str, str]:
+    """Render the saved template (or the unsaved ``subject``/``body``) against a real order."""
+    _known(name)
+    with services.db.reading() as uow:
+        order = _order(uow, order_id)
+    variables = order_variables(order, services.shop(), {"message": "Your message to the customer appears here.", "subject": None})
+    envs = environments(services)
+    try:
+        if subject is None and body is None:
+            rendered = liquid.render(envs, name, variables)
+        else:
+            current = get_template(services, name)
+            rendered = liquid.render_source(envs, current["subject"] if subject is None else subject, current["body"] if body is None else body, variables)
+    except liquid.TemplateProblem as exc:
+        raise _problem(exc) from exc
+    return {"name": name, "subject": rendered.subject, "html": rendered.html}
+
+
+def resend(services: Services, order_id: int, name: str, *, author: str | None = None, uow: UnitOfWork | None = None) -> dict[str, Any]:
+    """Queue the notification again and note it on the timeline."""
+    _known(name)
+    if name == "contact_customer":
+        raise InvalidInput("Use contact.json to write to the customer", field="name")
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        order = _order(uow, order_id)
+        if not order.email:
+            raise InvalidInput("The order has no email address", field="email")
+        row = outbox.email(name, order, at, resent=True)
+        uow.outbox.add_many([row])
+        uow.timeline.add_many([_event(order.id, "mail_resent", f"Staff resent the {title(name).lower()} email to the customer.", at, {"template": name, "to": order.email}, author)])
+    return {"id": row["event_id"], "template": name, "to": order.email, "order_id": order.id}
+
+
+def contact_customer(services: Services, order_id: int, subject: str, body: str, *, author: str | None = None, uow: UnitOfWork | None = None) -> dict[str, Any]:
+    """Queue a message from staff to the customer (template ``contact_customer``)."""
+    subject, body = (subject or "").strip(), (body or "").strip()
+    if not body:
+        raise InvalidInput("can't be blank", field="body")
+    if len(subject) > MAX_SUBJECT_CHARS or len(body) > 20_000:
+        raise InvalidInput("is too long", field="body")
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        order = _order(uow, order_id)
+        if not order.email:
+            raise InvalidInput("The order has no email address", field="email")
+        row = outbox.email("contact_customer", order, at, subject=subject or None, message=body)
+        uow.outbox.add_many([row])
+        uow.timeline.add_many([_event(order.id, "mail_queued", f"Staff sent an email to {order.email}.", at, {"template": "contact_customer", "to": order.email, "subject": subject}, author)])
+    return {"id": row["event_id"], "template": "contact_customer", "to": order.email, "order_id": order.id}

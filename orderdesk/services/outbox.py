@@ -1,0 +1,106 @@
+"""Turn an order's new events into timeline rows and outbox rows, in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..db.uow import UnitOfWork
+from ..domain import events as ev
+from ..domain.order import Order
+from ..domain.shop import Shop
+from ..representation.orders import order_json
+
+
+def webhook(topic: str, subject_id: int | None, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """A webhook for every subscription to ``topic``, with the resource as it is now."""
+    return {"kind": "webhook", "topic": topic, "subject_id": subject_id, "payload": payload, "created_at": at, "available_at": at}
+
+
+def email(template: str, order: Order, at: datetime, **extra: Any) -> dict[str, Any]:
+    payload = {"order_id": order.id, "template": template, "to": order.email, **extra}
+    return {"kind": "email", "topic": template, "subject_id": order.id, "payload": payload, "created_at": at, "available_at": at}
+
+
+def job(name: str, subject_id: int | None, payload: dict[str, Any], at: datetime, run_at: datetime) -> dict[str, Any]:
+    """A scheduled job: an outbox row that becomes available at ``run_at``, so it survives restarts."""
+    return {"kind": "job", "topic": name, "subject_id": subject_id, "payload": payload, "created_at": at, "available_at": run_at}
+
+
+def webhook_topics(order: Order, new_events: list[ev.OrderEvent], *, was_paid: bool | None, was_fulfillment: str | None) -> list[str]:
+    """Shopify's topics for what happened, in the order Shopify fires them."""
+    topics: list[str] = []
+    placed = any(isinstance(e, ev.OrderPlaced) for e in new_events)
+    if placed:
+        topics.append("orders/create")
+    if any(isinstance(e, ev.OrderCancelled) for e in new_events):
+        topics.append("orders/cancelled")
+    if order.financial_status == "paid" and was_paid is not True:
+        topics.append("orders/paid")
+    status = order.fulfillment_status
+    if status != was_fulfillment:
+        if status == "fulfilled":
+            topics.append("orders/fulfilled")
+        elif status == "partial":
+            topics.append("orders/partially_fulfilled")
+    if not placed:
+        topics.append("orders/updated")
+    return topics
+
+
+def record(
+    uow: UnitOfWork,
+    order: Order,
+    shop: Shop,
+    at: datetime,
+    *,
+    was_paid: bool | None = None,
+    was_fulfillment: str | None = None,
+    emails: list[str] = (),
+    extra_rows: list[dict[str, Any]] = (),
+    webhooks: bool = True,
+) -> None:
+    """Write the order's pending events to the timeline and the outbox, then clear them.
+
+    ``webhooks=False`` for events that change nothing a webhook receiver sees (a reminder sent).
+    """
+    new_events, order.events = order.events, []
+    if not new_events:
+        uow.outbox.add_many(list(extra_rows))
+        return
+    uow.timeline.add_many(
+        [
+            {
+                "subject_type": "Order",
+                "subject_id": order.id,
+                "verb": e.verb,
+                "message": e.message(order.display_name),
+                # A list of [name, value] pairs: JSONB would reorder an object's keys.
+                "arguments": [[k, v] for k, v in e.arguments().items()],
+                "author": e.author,
+                "body": None,
+                "created_at": e.at,
+            }
+            for e in new_events
+        ]
+    )
+    rows = list(extra_rows) + auto_archive_check(order, shop, new_events, at)
+    if webhooks:
+        payload = order_json(order, shop)
+        topics = webhook_topics(order, new_events, was_paid=was_paid, was_fulfillment=was_fulfillment)
+        rows += [webhook(topic, order.id, payload, at) for topic in topics]
+    for template in emails:
+        if order.email:
+            rows.append(email(template, order, at))
+    uow.outbox.add_many(rows)
+
+
+def auto_archive_check(order: Order, shop: Shop, new_events: list[ev.OrderEvent], at: datetime) -> list[dict[str, Any]]:
+    """A job row (available now) to archive the order, if money or goods moved and it may be archivable."""
+    from .archiving import check_job  # archiving records through this module
+
+    return check_job(order, shop, new_events, at)
+
+
+def record_deleted(uow: UnitOfWork, order_id: int, at: datetime) -> None:
+    uow.outbox.add_many([webhook("orders/delete", order_id, {"id": order_id}, at)])

@@ -1,0 +1,1 @@
+"""Outbound webhooks: Shopify-style signed deliveries with an SSRF guard."""

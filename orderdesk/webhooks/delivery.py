@@ -1,0 +1,147 @@
+"""Deliver an outbox row of kind ``webhook`` to every subscription to its topic.
+
+Shopify's wire contract (SHOPIFY_REFERENCE §2.2): a JSON POST signed with
+``X-Shopify-Hmac-Sha256`` = base64(HMAC-SHA256(secret, raw body)); 2xx within 5 s (1 s to
+connect) is success, anything else, 3xx included, is a failure and the row is retried by the
+worker. ``X-Shopify-Event-Id`` is the outbox event id, the same on every retry, so receivers
+can drop duplicates; ``X-Shopify-Webhook-Id`` is new for every attempt.
+
+A subscription that already answered 2xx for an event is not sent it again when the row is
+retried for the sake of another subscription. Delivery stays at least once: a worker that
+dies after the receiver answered but before the attempt was logged sends it again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from datetime import timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..services.context import Services
+from . import ssrf
+
+TOTAL_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 1.0
+MAX_RESPONSE_BYTES = 64 * 1024
+USER_AGENT = "orderdesk-webhooks/1.0"
+
+_client: httpx.Client | None = None
+_client_lock = threading.Lock()
+
+
+class DeliveryFailed(Exception):
+    """At least one subscription did not answer 2xx; the worker retries the row later."""
+
+
+def client() -> httpx.Client:
+    """One pooled client per process: no redirects, no proxies from the environment."""
+    global _client
+    with _client_lock:
+        if _client is None:
+            _client = httpx.Client(
+                timeout=httpx.Timeout(TOTAL_TIMEOUT, connect=CONNECT_TIMEOUT),
+                follow_redirects=False,
+                trust_env=False,
+                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            )
+        return _client
+
+
+def sign(secret: str, body: bytes) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def body_for(payload: Any, fields: list[str] | None) -> bytes:
+    if fields and isinstance(payload, dict):
+        payload = {k: payload[k] for k in fields if k in payload}
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def _triggered_at(row: Any) -> str:
+    at = row["created_at"]
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def post(address: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST to ``address`` through the IP that passed the SSRF check; returns the status code."""
+    url = httpx.URL(address)
+    parts = urlsplit(address)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    ip = ssrf.resolve(parts.hostname or "", port)
+    pinned = url.copy_with(host=ip)
+    headers = dict(headers, Host=parts.netloc.rsplit("@", 1)[-1])
+    extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}
+    deadline = time.monotonic() + TOTAL_TIMEOUT
+    with client().stream("POST", pinned, content=body, headers=headers, extensions=extensions) as response:
+        read = 0
+        for chunk in response.iter_raw():
+            read += len(chunk)
+            if read > MAX_RESPONSE_BYTES or time.monotonic() > deadline:
+                break
+        if time.monotonic() > deadline:
+            raise httpx.TimeoutException(f"no complete answer within {TOTAL_TIMEOUT:g} s")
+        return response.status_code
+
+
+def deliver(services: Services, row: Any) -> None:
+    """The worker's handler for ``kind == "webhook"`` rows."""
+    with services.db.reading() as uow:
+        subscriptions = uow.webhooks.for_topic(row["topic"])
+        done = uow.webhooks.delivered(row["event_id"]) if subscriptions else set()
+    if not subscriptions:
+        return
+    shop = services.shop()
+    secret = shop.webhook_secret or ""
+    failures = []
+    for sub in subscriptions:
+        if sub["id"] in done:
+            continue
+        body = body_for(row["payload"], sub["fields"])
+        webhook_id = str(uuid.uuid4())
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "X-Shopify-Topic": row["topic"],
+            "X-Shopify-Hmac-Sha256": sign(secret, body),
+            "X-Shopify-Shop-Domain": shop.domain,
+            "X-Shopify-API-Version": sub["api_version"],
+            "X-Shopify-Webhook-Id": webhook_id,
+            "X-Shopify-Event-Id": row["event_id"],
+            "X-Shopify-Triggered-At": _triggered_at(row),
+        }
+        started = time.monotonic()
+        status: int | None = None
+        error: str | None = None
+        try:
+            status = post(sub["address"], body, headers)
+            if not 200 <= status < 300:
+                error = f"HTTP {status}"
+        except ssrf.Refused as exc:
+            error = f"refused: {exc}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except (OSError, ValueError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        duration_ms = int((time.monotonic() - started) * 1000)
+        with services.db.writing() as uow:
+            from ..db.webhooks import log_attempt
+
+            log_attempt(uow.conn, outbox_id=row["id"], subscription=sub, event_id=row["event_id"], webhook_id=webhook_id,
+                        attempt=row["attempts"], status_code=status, error=error, duration_ms=duration_ms,
+                        at=services.clock.now())
+            uow.commit()
+        if error:
+            failures.append(f"subscription {sub['id']} ({sub['address']}): {error}")
+    if failures:
+        raise DeliveryFailed("; ".join(failures))

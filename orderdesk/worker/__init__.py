@@ -1,0 +1,1 @@
+"""The worker: claims outbox rows and carries them out (scheduled jobs now; webhooks and email next)."""

@@ -1,0 +1,361 @@
+"""Fulfillment services: registration, fulfillment and cancellation requests, the signed
+notification to the service's callback URL, assigned fulfillment orders and the diagnosis."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from orderdesk.db import outbox_claims
+from orderdesk.services.clock import FixedClock
+from orderdesk.services.setup import create_token
+from orderdesk.webhooks import ssrf
+from orderdesk.worker.runner import Worker
+from tests.builders import create_order
+from tests.conftest import ALL_SCOPES
+from tests.worker.receiver import Receiver, verify_shopify_hmac
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
+
+
+@pytest.fixture
+def receiver(services):
+    r = Receiver(secret=services.shop().webhook_secret).start()
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def svc(api, services, allow_private):
+    """The API client with a token that may also manage fulfillment services."""
+    api.headers["X-Shopify-Access-Token"] = create_token(services, "svc", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    return api
+
+
+def register(api, name="Mars Fulfillment", callback_url="http://127.0.0.1:9", **extra):
+    body = {"name": name, "callback_url": callback_url, "inventory_management": True, "tracking_support": True,
+            "requires_shipping_method": True, "format": "json", "fulfillment_orders_opt_in": True, **extra}
+    r = api.post(f"{api.base}/fulfillment_services.json", json={"fulfillment_service": body})
+    assert r.status_code == 201, r.text
+    return r.json()["fulfillment_service"]
+
+
+def order_at_service(api, service):
+    """An order whose only open fulfillment order has been moved to the service's location."""
+    order = create_order(api, financial_status="paid")
+    fo = api.get(f"{api.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
+    moved = api.post(f"{api.base}/fulfillment_orders/{fo['id']}/move.json", json={"fulfillment_order": {"new_location_id": service["location_id"]}})
+    assert moved.status_code == 200, moved.text
+    return order, moved.json()["moved_fulfillment_order"]
+
+
+def post(api, fo_id, path, root, **body):
+    return api.post(f"{api.base}/fulfillment_orders/{fo_id}/{path}.json", json={root: body})
+
+
+def fo_of(api, fo_id):
+    return api.get(f"{api.base}/fulfillment_orders/{fo_id}.json").json()["fulfillment_order"]
+
+
+def outbox_rows(services, kinds):
+    with services.db.reading() as uow:
+        return outbox_claims.pending(uow.conn, kinds=kinds)
+
+
+def topics(services):
+    return [r["topic"] for r in outbox_rows(services, ("webhook",))]
+
+
+def verbs(api, order_id):
+    return [e["verb"] for e in api.get(f"{api.base}/orders/{order_id}/events.json").json()["events"]]
+
+
+# ---- the resource ----------------------------------------------------------------------------
+
+
+def test_register_list_get_update_delete(svc):
+    created = register(svc)
+    assert created["handle"] == "mars-fulfillment" and created["name"] == "Mars Fulfillment"
+    assert created["fulfillment_orders_opt_in"] is True and created["inventory_management"] is True
+    location = svc.get(f"{svc.base}/locations/{created['location_id']}.json")
+    assert location.status_code == 200 and location.json()["location"]["name"] == "Mars Fulfillment"
+    assert svc.get(f"{svc.base}/fulfillment_services.json").json()["fulfillment_services"] == [created]
+    assert svc.get(f"{svc.base}/fulfillment_services/{created['id']}.json").json()["fulfillment_service"] == created
+    dup = svc.post(f"{svc.base}/fulfillment_services.json", json={"fulfillment_service": {"name": "Mars Fulfillment"}})
+    assert dup.status_code == 422 and dup.json()["errors"] == {"name": ["has already been taken"]}
+    blank = svc.post(f"{svc.base}/fulfillment_services.json", json={"fulfillment_service": {"callback_url": "http://127.0.0.1:9"}})
+    assert blank.status_code == 422 and "name" in blank.json()["errors"]
+    renamed = svc.put(f"{svc.base}/fulfillment_services/{created['id']}.json", json={"fulfillment_service": {"name": "New Name"}})
+    assert renamed.status_code == 200, renamed.text
+    assert renamed.json()["fulfillment_service"]["name"] == "New Name"
+    assert renamed.json()["fulfillment_service"]["handle"] == "mars-fulfillment"  # Shopify keeps the handle
+    assert svc.delete(f"{svc.base}/fulfillment_services/{created['id']}.json").json() == {}
+    assert svc.get(f"{svc.base}/fulfillment_services/{created['id']}.json").status_code == 404
+
+
+def test_the_resource_needs_the_fulfillments_scopes(api, allow_private):
+    r = api.post(f"{api.base}/fulfillment_services.json", json={"fulfillment_service": {"name": "X"}})
+    assert r.status_code == 403 and "write_fulfillments" in r.text
+    assert api.get(f"{api.base}/fulfillment_services.json").status_code == 403
+
+
+def test_a_private_callback_is_refused_unless_allowed(api, services):
+    api.headers["X-Shopify-Access-Token"] = create_token(services, "svc", ["write_fulfillments"])
+    r = api.post(f"{api.base}/fulfillment_services.json", json={"fulfillment_service": {"name": "X", "callback_url": "http://127.0.0.1:9"}})
+    assert r.status_code == 422 and "callback_url" in r.json()["errors"]
+
+
+# ---- assignment -------------------------------------------------------------------------------
+
+
+def test_an_order_stocked_only_at_the_service_location_is_assigned_to_the_service(svc):
+    from tests.api.test_inventory import _buy, _product
+
+    variant, _main = _product(svc, stock=None)
+    service = register(svc)
+    r = svc.post(f"{svc.base}/inventory_levels/set.json", json={"location_id": service["location_id"], "inventory_item_id": variant["inventory_item_id"], "available": 5})
+    assert r.status_code == 200, r.text
+    order = _buy(svc, variant, 2)
+    assert order.status_code == 201, order.text
+    fos = svc.get(f"{svc.base}/orders/{order.json()['order']['id']}/fulfillment_orders.json").json()["fulfillment_orders"]
+    assert [(fo["assigned_location_id"], fo["fulfillment_service_handle"]) for fo in fos] == [(service["location_id"], f"service-{service['id']}")]
+    assert "request_fulfillment" in fos[0]["supported_actions"]
+
+
+def test_a_moved_fulfillment_order_belongs_to_the_service(svc):
+    service = register(svc)
+    _, fo = order_at_service(svc, service)
+    assert fo["assigned_location_id"] == service["location_id"]
+    assert fo["fulfillment_service_handle"] == f"service-{service['id']}"
+    assert fo["request_status"] == "unsubmitted"
+
+
+# ---- fulfillment requests ------------------------------------------------------------------------
+
+
+def test_submit_accept_and_fulfil(svc, services):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="Fulfill this ASAP please.")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["original_fulfillment_order"]["request_status"] == "submitted"
+    assert body["submitted_fulfillment_order"]["id"] == fo["id"] and body["unsubmitted_fulfillment_order"] is None
+    assert body["submitted_fulfillment_order"]["merchant_requests"][-1]["kind"] == "fulfillment_request"
+    assert "create_fulfillment" not in body["submitted_fulfillment_order"]["supported_actions"]
+    again = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="again")
+    assert again.status_code == 422, again.text
+    accepted = post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="On it")
+    assert accepted.status_code == 200, accepted.text
+    got = accepted.json()["fulfillment_order"]
+    assert (got["request_status"], got["status"]) == ("accepted", "in_progress")
+    assert "request_cancellation" in got["supported_actions"]
+    f = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}})
+    assert f.status_code == 201, f.text
+    done = fo_of(svc, fo["id"])
+    assert (done["status"], done["request_status"]) == ("closed", "closed")
+    assert svc.get(f"{svc.base}/orders/{order['id']}.json").json()["order"]["fulfillment_status"] == "fulfilled"
+    t = topics(services)
+    assert "fulfillment_orders/fulfillment_request_submitted" in t and "fulfillment_orders/fulfillment_request_accepted" in t
+    v = verbs(svc, order["id"])
+    assert "fulfillment_order_requested" in v and "fulfillment_order_request_accepted" in v
+    notes = outbox_rows(services, ("service",))
+    assert [(n["topic"], n["payload"]["kind"]) for n in notes] == [("fulfillment_order_notification", "FULFILLMENT_REQUEST")]
+
+
+def test_a_partial_request_leaves_the_rest_unsubmitted(svc):
+    service = register(svc)
+    _, fo = order_at_service(svc, service)
+    first = fo["line_items"][0]
+    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="part",
+             fulfillment_order_line_items=[{"id": first["id"], "quantity": 1}])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    submitted, rest = body["submitted_fulfillment_order"], body["unsubmitted_fulfillment_order"]
+    assert [(li["line_item_id"], li["fulfillable_quantity"]) for li in submitted["line_items"] if li["fulfillable_quantity"]] == [(first["line_item_id"], 1)]
+    assert rest["request_status"] == "unsubmitted" and rest["assigned_location_id"] == service["location_id"]
+    assert sum(li["quantity"] for li in rest["line_items"]) == sum(li["quantity"] for li in fo["line_items"]) - 1
+    assert rest["fulfillment_service_handle"] == f"service-{service['id']}"
+
+
+def test_reject_keeps_the_order_open_and_it_may_be_requested_again(svc, services):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="please")
+    line = fo["line_items"][0]
+    r = post(svc, fo["id"], "fulfillment_request/reject", "fulfillment_request", message="Not enough inventory on hand.",
+             reason="inventory_out_of_stock", line_items=[{"fulfillment_order_line_item_id": line["id"], "message": "Not enough inventory."}])
+    assert r.status_code == 200, r.text
+    got = r.json()["fulfillment_order"]
+    assert (got["request_status"], got["status"]) == ("rejected", "open")
+    assert "request_fulfillment" in got["supported_actions"]
+    assert "fulfillment_orders/fulfillment_request_rejected" in topics(services)
+    reasons = svc.get(f"{svc.base}/orders/{order['id']}/diagnosis.json").json()["diagnosis"]["reasons"]
+    rejected = [x for x in reasons if x["code"] == "fulfillment_request_rejected"]
+    assert rejected and "Mars Fulfillment" in rejected[0]["message"] and "inventory out of stock" in rejected[0]["message"]
+    # accepting a rejected request is the wrong state
+    wrong = post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="x")
+    assert wrong.status_code == 422 and "fulfillment_order" in wrong.json()["errors"]
+    assert post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="again").status_code == 200
+
+
+def test_a_bad_rejection_reason_is_422(svc):
+    service = register(svc)
+    _, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="please")
+    r = post(svc, fo["id"], "fulfillment_request/reject", "fulfillment_request", reason="bored")
+    assert r.status_code == 422 and "reason" in r.json()["errors"]
+
+
+def test_a_request_for_a_merchant_fulfillment_order_is_422(svc):
+    order = create_order(svc, financial_status="paid")
+    fo = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
+    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="please")
+    assert r.status_code == 422
+    assert r.json()["errors"] == {"fulfillment_order": ["the fulfillment order is not assigned to a fulfillment service"]}
+    assert post(svc, 999999, "fulfillment_request", "fulfillment_request", message="x").status_code == 404
+
+
+# ---- cancellation requests ---------------------------------------------------------------------
+
+
+def _accepted(svc, service):
+    order, fo = order_at_service(svc, service)
+    assert post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go").status_code == 200
+    assert post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok").status_code == 200
+    return order, fo
+
+
+def test_cancellation_request_accepted_cancels_and_replaces(svc, services):
+    service = register(svc)
+    order, fo = _accepted(svc, service)
+    r = post(svc, fo["id"], "cancellation_request", "cancellation_request", message="The customer changed his mind.")
+    assert r.status_code == 200, r.text
+    got = r.json()["fulfillment_order"]
+    assert (got["request_status"], got["status"]) == ("cancellation_requested", "in_progress")
+    a = post(svc, fo["id"], "cancellation_request/accept", "cancellation_request", message="Not started yet.")
+    assert a.status_code == 200, a.text
+    got = a.json()["fulfillment_order"]
+    assert (got["request_status"], got["status"]) == ("cancellation_accepted", "cancelled")
+    fos = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"]
+    replacement = [f for f in fos if f["status"] == "open"]
+    assert len(replacement) == 1 and replacement[0]["request_status"] == "unsubmitted"
+    t = topics(services)
+    assert "fulfillment_orders/cancellation_request_submitted" in t and "fulfillment_orders/cancellation_request_accepted" in t
+    kinds = [n["payload"]["kind"] for n in outbox_rows(services, ("service",))]
+    assert kinds == ["FULFILLMENT_REQUEST", "CANCELLATION_REQUEST"]
+    assert "fulfillment_order_cancellation_accepted" in verbs(svc, order["id"])
+
+
+def test_cancellation_request_rejected_keeps_it_in_progress(svc, services):
+    service = register(svc)
+    _, fo = _accepted(svc, service)
+    post(svc, fo["id"], "cancellation_request", "cancellation_request", message="stop")
+    r = post(svc, fo["id"], "cancellation_request/reject", "cancellation_request", message="Already shipped.")
+    assert r.status_code == 200, r.text
+    got = r.json()["fulfillment_order"]
+    assert (got["request_status"], got["status"]) == ("cancellation_rejected", "in_progress")
+    assert "fulfillment_orders/cancellation_request_rejected" in topics(services)
+    again = post(svc, fo["id"], "cancellation_request/reject", "cancellation_request", message="x")
+    assert again.status_code == 422
+
+
+def test_cancellation_of_an_unsubmitted_order_is_422(svc):
+    service = register(svc)
+    _, fo = order_at_service(svc, service)
+    assert post(svc, fo["id"], "cancellation_request", "cancellation_request", message="x").status_code == 422
+
+
+# ---- assigned fulfillment orders -----------------------------------------------------------------
+
+
+def test_assigned_fulfillment_orders_by_assignment_status(svc):
+    service = register(svc)
+    _, requested = order_at_service(svc, service)
+    _, accepted = _accepted(svc, service)
+    post(svc, requested["id"], "fulfillment_request", "fulfillment_request", message="go")
+
+    def ids(**q):
+        r = svc.get(f"{svc.base}/assigned_fulfillment_orders.json", params=q)
+        assert r.status_code == 200, r.text
+        return [f["id"] for f in r.json()["fulfillment_orders"]]
+
+    assert ids(assignment_status="fulfillment_requested") == [requested["id"]]
+    assert ids(assignment_status="fulfillment_accepted") == [accepted["id"]]
+    assert ids(assignment_status="cancellation_requested") == []
+    assert ids(assignment_status="fulfillment_requested", **{"location_ids[]": service["location_id"]}) == [requested["id"]]
+    assert ids(assignment_status="fulfillment_requested", **{"location_ids[]": service["location_id"] + 1000}) == []
+    assert svc.get(f"{svc.base}/assigned_fulfillment_orders.json", params={"assignment_status": "nope"}).status_code == 422
+
+
+# ---- notification delivery -----------------------------------------------------------------------
+
+
+def test_the_service_is_notified_with_a_signed_post(svc, services, receiver):
+    service = register(svc, callback_url=receiver.url)
+    _, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    assert Worker(services, kinds=("service",)).run_once() == 1
+    assert len(receiver.requests) == 1
+    got = receiver.requests[0]
+    assert got.path == "/fulfillment_order_notification"
+    assert got.json() == {"kind": "FULFILLMENT_REQUEST"}
+    assert verify_shopify_hmac(services.shop().webhook_secret, got.body, got.header("X-Shopify-Hmac-Sha256"))
+    assert outbox_rows(services, ("service",)) == []
+
+
+def test_a_failed_notification_is_retried(svc, services, receiver):
+    receiver.status["/fulfillment_order_notification"] = 500
+    service = register(svc, callback_url=receiver.url)
+    _, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    Worker(services, kinds=("service",)).run_once()
+    rows = outbox_rows(services, ("service",))
+    assert len(rows) == 1 and rows[0]["attempts"] == 1 and "HTTP 500" in rows[0]["last_error"]
+    receiver.status["/fulfillment_order_notification"] = 200
+    services.clock = FixedClock(services.clock.now() + timedelta(minutes=5))
+    assert Worker(services, kinds=("service",)).run_once() == 1
+    assert outbox_rows(services, ("service",)) == [] and len(receiver.requests) == 2
+
+
+# ---- diagnosis -------------------------------------------------------------------------------------
+
+
+def test_an_unanswered_request_shows_in_the_diagnosis_after_the_deadline(svc, services):
+    service = register(svc, response_deadline_seconds=3600)
+    order, fo = order_at_service(svc, service)
+    start = services.clock.now()
+    services.clock = FixedClock(start)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+
+    def codes():
+        return [r["code"] for r in svc.get(f"{svc.base}/orders/{order['id']}/diagnosis.json").json()["diagnosis"]["reasons"]]
+
+    assert "fulfillment_request_unanswered" not in codes()
+    services.clock = FixedClock(start + timedelta(hours=2))
+    reasons = svc.get(f"{svc.base}/orders/{order['id']}/diagnosis.json").json()["diagnosis"]["reasons"]
+    late = [r for r in reasons if r["code"] == "fulfillment_request_unanswered"]
+    assert late and late[0]["message"].startswith("Mars Fulfillment has not answered the fulfillment request sent on ")
+    assert late[0]["action"] == "Contact the service or move the fulfillment order to another location"
+    post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    assert "fulfillment_request_unanswered" not in codes()
+
+
+def test_holds_and_schedules_show_in_the_diagnosis(svc, services):
+    order = create_order(svc, financial_status="paid")
+    fo = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
+    svc.post(f"{svc.base}/fulfillment_orders/{fo['id']}/hold.json", json={"fulfillment_hold": {"reason": "incorrect_address", "reason_notes": "check the street"}})
+    reasons = svc.get(f"{svc.base}/orders/{order['id']}/diagnosis.json").json()["diagnosis"]["reasons"]
+    held = [r for r in reasons if r["code"] == "fulfillment_on_hold"]
+    assert held and "incorrect address" in held[0]["message"] and "check the street" in held[0]["message"]
+    svc.post(f"{svc.base}/fulfillment_orders/{fo['id']}/release_hold.json")
+    when = (services.clock.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:00Z")
+    r = svc.post(f"{svc.base}/fulfillment_orders/{fo['id']}/reschedule.json", json={"fulfillment_order": {"new_fulfill_at": when}})
+    assert r.status_code == 200, r.text
+    reasons = svc.get(f"{svc.base}/orders/{order['id']}/diagnosis.json").json()["diagnosis"]["reasons"]
+    scheduled = [r for r in reasons if r["code"] == "fulfillment_scheduled"]
+    assert scheduled and when[:10] in scheduled[0]["message"]

@@ -1,0 +1,256 @@
+"""Webhook subscriptions (REST) and signed, retried, SSRF-guarded deliveries to a real receiver."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from orderdesk.db import outbox_claims
+from orderdesk.services.clock import FixedClock
+from orderdesk.services.setup import create_token
+from orderdesk.webhooks import delivery, ssrf
+from orderdesk.worker.runner import Worker
+from tests.builders import create_order
+from tests.worker.receiver import Receiver, verify_shopify_hmac
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
+
+
+@pytest.fixture
+def receiver(services):
+    r = Receiver(secret=services.shop().webhook_secret).start()
+    yield r
+    r.stop()
+
+
+def subscribe(api, address, topic="orders/create", **extra):
+    response = api.post(f"{api.base}/webhooks.json", json={"webhook": {"address": address, "topic": topic, "format": "json", **extra}})
+    assert response.status_code == 201, response.text
+    return response.json()["webhook"]
+
+
+def webhook_rows(services):
+    with services.db.reading() as uow:
+        return outbox_claims.pending(uow.conn, kinds=("webhook",))
+
+
+def deliveries(services):
+    with services.db.reading() as uow:
+        return uow.webhooks.deliveries()
+
+
+def later(services, seconds):
+    services.clock = FixedClock(services.clock.now() + timedelta(seconds=seconds))
+
+
+# ---- REST resource -------------------------------------------------------------------------
+
+
+def test_create_get_list_count_update_delete(api, allow_private):
+    created = subscribe(api, "http://127.0.0.1:9/hook", fields=["id", "name"])
+    assert created["topic"] == "orders/create" and created["format"] == "json"
+    assert created["fields"] == ["id", "name"] and created["api_version"] == "2024-10"
+    other = subscribe(api, "http://127.0.0.1:9/hook", topic="orders/paid", api_version="2025-01")
+    assert other["api_version"] == "2025-01"
+    one = api.get(f"{api.base}/webhooks/{created['id']}.json").json()["webhook"]
+    assert one == created
+    listed = api.get(f"{api.base}/webhooks.json").json()["webhooks"]
+    assert [w["id"] for w in listed] == [created["id"], other["id"]]
+    assert api.get(f"{api.base}/webhooks.json", params={"topic": "orders/paid"}).json()["webhooks"] == [other]
+    assert api.get(f"{api.base}/webhooks/count.json").json() == {"count": 2}
+    assert api.get(f"{api.base}/webhooks/count.json", params={"topic": "orders/paid"}).json() == {"count": 1}
+    assert api.get(f"{api.base}/webhooks/count.json", params={"address": "http://nowhere/"}).json() == {"count": 0}
+    updated = api.put(f"{api.base}/webhooks/{created['id']}.json", json={"webhook": {"address": "http://127.0.0.1:9/other"}})
+    assert updated.status_code == 200, updated.text
+    assert updated.json()["webhook"]["address"] == "http://127.0.0.1:9/other"
+    assert api.delete(f"{api.base}/webhooks/{created['id']}.json").status_code == 200
+    assert api.get(f"{api.base}/webhooks/{created['id']}.json").status_code == 404
+    assert api.delete(f"{api.base}/webhooks/{created['id']}.json").status_code == 404
+    assert api.get(f"{api.base}/webhooks/count.json").json() == {"count": 1}
+
+
+def test_validation_errors_in_shopify_shape(api, allow_private):
+    response = api.post(f"{api.base}/webhooks.json", json={"webhook": {"topic": "orders/nope"}})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors["address"] == ["can't be blank"]
+    assert errors["topic"][0].startswith("Invalid topic specified. Topics allowed: ") and "orders/create" in errors["topic"][0]
+    subscribe(api, "http://127.0.0.1:9/hook")
+    dup = api.post(f"{api.base}/webhooks.json", json={"webhook": {"address": "http://127.0.0.1:9/hook", "topic": "orders/create"}})
+    assert dup.status_code == 422
+    assert dup.json() == {"errors": {"address": ["for this topic has already been taken"]}}
+    for bad in ("ftp://example.com/x", "file:///etc/passwd", "gopher://127.0.0.1/", "not a url"):
+        r = api.post(f"{api.base}/webhooks.json", json={"webhook": {"address": bad, "topic": "orders/create"}})
+        assert r.status_code == 422 and "address" in r.json()["errors"], bad
+    assert api.post(f"{api.base}/webhooks.json", json={"nope": {}}).status_code == 400
+
+
+def test_https_is_required_unless_private_addresses_are_allowed(api):
+    r = api.post(f"{api.base}/webhooks.json", json={"webhook": {"address": "http://example.com/hook", "topic": "orders/create"}})
+    assert r.status_code == 422 and r.json()["errors"]["address"] == ["must be an https URL"]
+    assert subscribe(api, "https://example.com/hook")["address"] == "https://example.com/hook"
+
+
+def test_order_topics_need_read_orders(app, services, allow_private):
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    client.headers["X-Shopify-Access-Token"] = create_token(services, "products only", ["read_products"])
+    r = client.post("/admin/api/2024-10/webhooks.json", json={"webhook": {"address": "http://127.0.0.1:9/", "topic": "orders/create"}})
+    assert r.status_code == 403
+    assert client.get("/admin/api/2024-10/webhooks.json").status_code == 200
+    assert client.get("/admin/api/2024-10/webhooks.json", headers={"X-Shopify-Access-Token": "bad"}).status_code == 401
+
+
+# ---- delivery ------------------------------------------------------------------------------
+
+
+def test_a_new_order_is_delivered_signed_to_its_subscriber(api, services, receiver, allow_private):
+    sub = subscribe(api, receiver.url + "/orders", api_version="2025-01")
+    order = create_order(api)
+    row = next(r for r in webhook_rows(services) if r["topic"] == "orders/create")
+    assert Worker(services, kinds=("webhook",)).run_once() >= 1
+    (got,) = [r for r in receiver.requests if r.header("X-Shopify-Topic") == "orders/create"]
+    shop = services.shop()
+    assert verify_shopify_hmac(shop.webhook_secret, got.body, got.header("X-Shopify-Hmac-Sha256"))
+    assert not verify_shopify_hmac("wrong", got.body, got.header("X-Shopify-Hmac-Sha256"))
+    assert got.json() == api.get(f"{api.base}/orders/{order['id']}.json").json()["order"]
+    assert got.header("Content-Type") == "application/json"
+    assert got.header("X-Shopify-Shop-Domain") == shop.domain
+    assert got.header("X-Shopify-API-Version") == "2025-01"
+    assert got.header("X-Shopify-Event-Id") == row["event_id"]
+    assert len(got.header("X-Shopify-Webhook-Id")) == 36
+    assert got.header("X-Shopify-Triggered-At").startswith(row["created_at"].strftime("%Y-%m-%dT%H:%M:%S"))
+    assert got.header("Host") == receiver.url.removeprefix("http://")
+    (log,) = [d for d in deliveries(services) if d["event_id"] == row["event_id"]]
+    assert log["status_code"] == 200 and log["error"] is None and log["subscription_id"] == sub["id"]
+    assert log["webhook_id"] == got.header("X-Shopify-Webhook-Id") and log["duration_ms"] >= 0
+    assert webhook_rows(services) == []
+
+
+def test_fields_filter_the_payload(api, services, receiver, allow_private):
+    subscribe(api, receiver.url + "/f", fields=["id", "name", "total_price"])
+    order = create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    (got,) = receiver.requests
+    assert got.json() == {"id": order["id"], "name": order["name"], "total_price": order["total_price"]}
+    assert verify_shopify_hmac(services.shop().webhook_secret, got.body, got.header("X-Shopify-Hmac-Sha256"))
+
+
+def test_a_failing_receiver_is_retried_later_with_the_same_event_id(api, services, receiver, allow_private):
+    failing = {"on": True}
+    receiver.status["/fail"] = lambda got: 500 if failing["on"] else 200
+    subscribe(api, receiver.url + "/fail", topic="orders/create")
+    subscribe(api, receiver.url + "/ok", topic="orders/updated")
+    order = create_order(api)
+    assert api.put(f"{api.base}/orders/{order['id']}.json", json={"order": {"id": order["id"], "note": "gift"}}).status_code == 200
+    worker = Worker(services, kinds=("webhook",))
+    worker.run_once()
+    assert [r.path for r in receiver.requests] == ["/fail", "/ok"]  # the failure did not hold the other row back
+    (row,) = webhook_rows(services)
+    assert row["topic"] == "orders/create" and row["available_at"] > services.clock.now()
+    assert "HTTP 500" in row["last_error"] and row["attempts"] == 1
+    (first_log,) = [d for d in deliveries(services) if d["event_id"] == row["event_id"]]
+    assert first_log["status_code"] == 500 and first_log["error"] == "HTTP 500" and first_log["attempt"] == 1
+    assert worker.run_once() == 0  # not due yet
+    failing["on"] = False
+    later(services, 61)
+    assert worker.run_once() == 1
+    first, second = [r for r in receiver.requests if r.path == "/fail"]
+    assert first.header("X-Shopify-Event-Id") == second.header("X-Shopify-Event-Id") == row["event_id"]
+    assert first.header("X-Shopify-Webhook-Id") != second.header("X-Shopify-Webhook-Id")
+    assert first.body == second.body  # retries carry the original payload
+    assert webhook_rows(services) == []
+    assert [d["status_code"] for d in deliveries(services) if d["event_id"] == row["event_id"]] == [500, 200]
+
+
+def test_a_retry_skips_subscriptions_that_already_succeeded(api, services, receiver, allow_private):
+    failing = {"on": True}
+    receiver.status["/fail"] = lambda got: 500 if failing["on"] else 200
+    subscribe(api, receiver.url + "/ok")
+    subscribe(api, receiver.url + "/fail")
+    create_order(api)
+    worker = Worker(services, kinds=("webhook",))
+    worker.run_once()
+    failing["on"] = False
+    later(services, 61)
+    worker.run_once()
+    assert sorted(r.path for r in receiver.requests) == ["/fail", "/fail", "/ok"]
+    assert webhook_rows(services) == []
+
+
+@pytest.mark.parametrize("code", [301, 302, 404])
+def test_redirects_and_errors_are_failures(api, services, receiver, allow_private, code):
+    receiver.status["/r"] = code
+    receiver.status["/elsewhere"] = 200
+    subscribe(api, receiver.url + "/r")
+    create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    assert [r.path for r in receiver.requests] == ["/r"]  # the redirect was not followed
+    (row,) = webhook_rows(services)
+    assert f"HTTP {code}" in row["last_error"]
+
+
+def test_an_unreachable_receiver_is_logged_and_retried(api, services, allow_private):
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    subscribe(api, f"http://127.0.0.1:{port}/")
+    create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    (row,) = webhook_rows(services)
+    (log,) = deliveries(services)
+    assert log["status_code"] is None and "ConnectError" in log["error"] and "ConnectError" in row["last_error"]
+
+
+@pytest.mark.parametrize("address", ["http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook",
+                                     "http://localhost/hook", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/"])
+def test_private_addresses_are_refused_at_delivery(api, services, monkeypatch, address):
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
+    subscribe(api, address)
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", False)
+    sent = []
+    monkeypatch.setattr(delivery.client(), "send", lambda *a, **k: sent.append(a) or pytest.fail("connected"))
+    create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    assert sent == []
+    (log,) = deliveries(services)
+    assert log["status_code"] is None and log["error"].startswith("refused: ")
+    (row,) = webhook_rows(services)
+    assert "refused" in row["last_error"]
+
+
+def test_loopback_receiver_gets_no_connection_when_private_is_not_allowed(api, services, receiver, monkeypatch):
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
+    subscribe(api, receiver.url + "/x")
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", False)
+    create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    assert receiver.connections == 0 and receiver.requests == []
+
+
+def test_metadata_addresses_are_refused_even_when_private_is_allowed(api, services, allow_private):
+    subscribe(api, "http://169.254.169.254/latest/")
+    create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    (log,) = deliveries(services)
+    assert log["error"].startswith("refused: ") and "metadata" in log["error"]
+
+
+def test_ssrf_classification():
+    import ipaddress
+
+    for ip in ("10.0.0.1", "172.16.0.1", "192.168.1.1", "127.0.0.1", "169.254.169.254", "::1", "fe80::1", "fd00:ec2::254",
+               "100.64.0.1", "::ffff:10.0.0.1", "240.0.0.1"):
+        assert ssrf.forbidden(ipaddress.ip_address(ip), private_ok=False), ip
+    for ip in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"):
+        assert ssrf.forbidden(ipaddress.ip_address(ip), private_ok=False) is None, ip
+    assert ssrf.forbidden(ipaddress.ip_address("127.0.0.1"), private_ok=True) is None
+    assert ssrf.forbidden(ipaddress.ip_address("fd00:ec2::254"), private_ok=True)
