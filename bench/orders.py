@@ -12,14 +12,12 @@ ORDERDESK_BENCH_PG (default postgresql://postgres@127.0.0.1:5432/test's server) 
 
 from __future__ import annotations
 
-import argparse
 import cProfile
 import os
 import pstats
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -27,23 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from orderdesk.api.app import create_app  # noqa: E402
-from orderdesk.db.engine import StatementCounter, make_engine  # noqa: E402
-from orderdesk.db.migrate import upgrade  # noqa: E402
-from orderdesk.db.uow import Database  # noqa: E402
+from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database  # noqa: E402
+from orderdesk.db.engine import StatementCounter  # noqa: E402
 from orderdesk.domain.shop import Shop  # noqa: E402
-from orderdesk.services.clock import SystemClock  # noqa: E402
-from orderdesk.services.context import Services  # noqa: E402
-from orderdesk.services.setup import create_token, init_shop  # noqa: E402
 
-PG_SERVER = os.environ.get("ORDERDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-PG_ADMIN_DB = "test"  # only used to CREATE/DROP the bench database
 PG_BENCH_DB = "orderdesk_bench"
-BASE = "/admin/api/2024-10"
-SCOPES = ["read_orders", "write_orders", "read_all_orders", "read_customers", "write_customers"]
 TARGETS = {"ratio": 0.25, "create_stmts": 8, "get_stmts": 3}
 
 SHOP = Shop(
@@ -138,6 +126,7 @@ class Template:
         self.txs = raw.rows("SELECT * FROM transactions WHERE order_id = ? ORDER BY id", (order_id,))
         self.events = raw.rows("SELECT * FROM events WHERE subject_type = 'Order' AND subject_id = ? ORDER BY id", (order_id,))
         self.outbox = raw.rows("SELECT * FROM outbox WHERE subject_id = ? ORDER BY id", (order_id,))
+        self.fulfillment_orders = raw.rows("SELECT * FROM fulfillment_orders WHERE order_id = ? ORDER BY id", (order_id,))
 
     @staticmethod
     def strip(cols_rows, **replace):
@@ -154,12 +143,15 @@ def raw_create(raw: Raw, tpl: Template, n: int, number_base: int) -> float:
     tcols, trows = Template.strip(tpl.txs)
     ecols, erows = Template.strip(tpl.events)
     xcols, xrows = Template.strip(tpl.outbox)
-    i_num, i_tok = ocols.index("number"), ocols.index("token")
+    fcols, frows = Template.strip(tpl.fulfillment_orders)
+    i_num, i_tok, i_key = ocols.index("number"), ocols.index("token"), ocols.index("status_key_hash")
+    f_oid = fcols.index("order_id")
     l_oid, t_oid = lcols.index("order_id"), tcols.index("order_id")
     e_sid, x_sid, x_eid = ecols.index("subject_id"), xcols.index("subject_id"), xcols.index("event_id")
     o_sql = raw.insert_sql("orders", ocols, returning=True)
     l_sql, t_sql = raw.insert_sql("line_items", lcols), raw.insert_sql("transactions", tcols)
     e_sql, x_sql = raw.insert_sql("events", ecols), raw.insert_sql("outbox", xcols)
+    f_sql = raw.insert_sql("fulfillment_orders", fcols)
     cur = raw.conn.cursor()
     start = time.perf_counter()
     for i in range(n):
@@ -167,6 +159,7 @@ def raw_create(raw: Raw, tpl: Template, n: int, number_base: int) -> float:
         orow = list(orows[0])
         orow[i_num] = -(number_base + i)  # negative: never collides with the API's max()+1 / sequence numbers
         orow[i_tok] = uuid.uuid4().hex
+        orow[i_key] = uuid.uuid4().hex + uuid.uuid4().hex
         cur.execute(o_sql, orow)
         oid = cur.fetchone()[0]
         for r in lrows:
@@ -176,6 +169,10 @@ def raw_create(raw: Raw, tpl: Template, n: int, number_base: int) -> float:
             for r in trows:
                 r[t_oid] = oid
             cur.executemany(t_sql, trows)
+        if frows:
+            for r in frows:
+                r[f_oid] = oid
+            cur.executemany(f_sql, frows)
         if erows:
             for r in erows:
                 r[e_sid] = oid
@@ -202,6 +199,7 @@ def bulk_clone(raw: Raw, tpl: Template, n: int) -> float:
     cur.execute("SELECT coalesce(max(id), 0) FROM transactions")
     tx_id = cur.fetchone()[0]
     i_id, i_num, i_tok = ocols.index("id"), ocols.index("number"), ocols.index("token")
+    i_key = ocols.index("status_key_hash")
     i_cr = ocols.index("created_at")
     created = orow[i_cr]
     l_id, l_oid = lcols.index("id"), lcols.index("order_id")
@@ -213,7 +211,7 @@ def bulk_clone(raw: Raw, tpl: Template, n: int) -> float:
         for i in range(lo, min(n, lo + batch)):
             oid = max_id + 1 + i
             r = list(orow)
-            r[i_id], r[i_num], r[i_tok] = oid, max_num + 1 + i, f"bench{oid}"
+            r[i_id], r[i_num], r[i_tok], r[i_key] = oid, max_num + 1 + i, f"bench{oid}", f"bench{oid}"
             # Spread creation times backwards so the list's ORDER BY created_at has real work.
             if isinstance(created, str):
                 r[i_cr] = created  # SQLite stores text; keep it (ties broken by id)
@@ -343,27 +341,9 @@ def median_time(fn, repeat: int) -> float:
 
 
 def run(backend: str, args) -> list[tuple[str, str, str, str]]:
-    tmpdir = None
-    if backend == "sqlite":
-        tmpdir = tempfile.TemporaryDirectory(prefix="orderdesk-bench-")
-        path = os.path.join(tmpdir.name, "bench.db")
-        url, raw_target = f"sqlite:///{path}", path
-    else:
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-            admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-        url = raw_target = f"{PG_SERVER}/{PG_BENCH_DB}"
-    engine = make_engine(url)
     rows: list[tuple[str, str, str, str]] = []
-    try:
-        upgrade(engine)
-        services = Services(db=Database(engine), clock=SystemClock())
-        init_shop(services, SHOP)
-        token = create_token(services, "bench", SCOPES)
-        client = TestClient(create_app(services), base_url="http://testserver")
-        client.headers["X-Shopify-Access-Token"] = token
+    with scratch_database(backend, PG_BENCH_DB) as (url, raw_target), bench_shop(url, SHOP) as shop:
+        engine, services, client, token = shop.engine, shop.services, shop.client, shop.token
         body = {"order": order_body()}
 
         def create() -> dict:
@@ -465,8 +445,6 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         if args.profile:
             from orderdesk.db import queries
             from orderdesk.db.queries import OrderFilter
-            from orderdesk.representation.orders import order_json
-            from starlette.responses import JSONResponse
 
             def direct_list() -> None:
                 with services.db.reading() as uow:
@@ -503,54 +481,22 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
             ("ratio list API/raw", f"{api_list_s / raw_list_s:.1f}x slower", "", ""),
         ]
         if args.verbose:
-            print(f"\n[{backend}] statements for one POST /orders.json:")
-            for s in create_list:
-                print("   ", " ".join(s.split())[:200])
-            print(f"[{backend}] statements for one GET /orders/{{id}}.json:")
-            for s in get_list:
-                print("   ", " ".join(s.split())[:200])
+            print_statements(f"\n[{backend}] statements for one POST /orders.json:", create_list)
+            print_statements(f"[{backend}] statements for one GET /orders/{{id}}.json:", get_list)
         if prof_text:
             print(f"\n[{backend}] cProfile of 200 API creates:\n{prof_text}")
-    finally:
-        engine.dispose()
-        if backend == "postgres":
-            import psycopg
-
-            with psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        if tmpdir is not None:
-            tmpdir.cleanup()
     return rows
 
 
-def print_table(backend: str, rows) -> None:
-    w = [max(len(r[i]) for r in rows) for i in range(4)]
-    print(f"\n== {backend} ==")
-    for r in rows:
-        print("  " + "  ".join(c.ljust(w[i]) for i, c in enumerate(r)).rstrip())
-
-
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", choices=["sqlite", "postgres", "all"], default="all")
+    p = parser(__doc__.splitlines()[0])
     p.add_argument("--orders", type=int, default=500, help="orders to create per measurement (API and raw)")
     p.add_argument("--big", type=int, default=100_000, help="orders in the table for the list test")
     p.add_argument("--repeat", type=int, default=7, help="list timings: median of this many")
     p.add_argument("--threads", type=int, default=4, help="client threads against a uvicorn subprocess (0: skip)")
-    p.add_argument("-v", "--verbose", action="store_true", help="print the SQL statements")
     p.add_argument("--profile", action="store_true", help="cProfile 200 API creates")
     args = p.parse_args()
-    backends = ["sqlite", "postgres"] if args.db == "all" else [args.db]
-    import platform
-
-    print(f"orderdesk bench  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  python {platform.python_version()}  "
-          f"sqlite {sqlite3.sqlite_version}  cpus {os.cpu_count()}  orders={args.orders} big={args.big}")
-    started = time.perf_counter()
-    for backend in backends:
-        rows = run(backend, args)
-        print_table(backend, rows)
-    print(f"\ntotal {time.perf_counter() - started:.0f} s")
-    return 0
+    return run_all('bench', args, run, f"orders={args.orders} big={args.big}")
 
 
 if __name__ == "__main__":

@@ -13,12 +13,7 @@ CREATE/DROP it) and dropped afterwards. The ``test`` database's public schema is
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
-import sqlite3
 import sys
-import tempfile
 import time
 import uuid
 from decimal import Decimal
@@ -26,16 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fastapi.testclient import TestClient  # noqa: E402
 
-from bench.orders import BASE, PG_ADMIN_DB, PG_SERVER, SCOPES, SHOP, Raw, Template, order_body, print_table  # noqa: E402
-from orderdesk.api.app import create_app  # noqa: E402
-from orderdesk.db.engine import StatementCounter, make_engine  # noqa: E402
-from orderdesk.db.migrate import upgrade  # noqa: E402
-from orderdesk.db.uow import Database  # noqa: E402
-from orderdesk.services.clock import SystemClock  # noqa: E402
-from orderdesk.services.context import Services  # noqa: E402
-from orderdesk.services.setup import create_token, init_shop  # noqa: E402
+from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database  # noqa: E402
+from bench.orders import SHOP, Raw, Template, order_body  # noqa: E402
+from orderdesk.db.engine import StatementCounter  # noqa: E402
 
 PG_BENCH_DB = "orderdesk_bench_pay"
 
@@ -107,27 +96,9 @@ def raw_capture(raw: Raw, tpl: CaptureTemplate, order_ids: list[int]) -> float:
 
 
 def run(backend: str, args) -> list[tuple[str, str, str, str]]:
-    tmpdir = None
-    if backend == "sqlite":
-        tmpdir = tempfile.TemporaryDirectory(prefix="orderdesk-bench-pay-")
-        path = os.path.join(tmpdir.name, "bench.db")
-        url, raw_target = f"sqlite:///{path}", path
-    else:
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-        url = raw_target = f"{PG_SERVER}/{PG_BENCH_DB}"
-    engine = make_engine(url)
     rows: list[tuple[str, str, str, str]] = []
-    try:
-        upgrade(engine)
-        services = Services(db=Database(engine), clock=SystemClock())
-        init_shop(services, SHOP)
-        token = create_token(services, "bench", SCOPES)
-        client = TestClient(create_app(services), base_url="http://testserver")
-        client.headers["X-Shopify-Access-Token"] = token
+    with scratch_database(backend, PG_BENCH_DB) as (url, raw_target), bench_shop(url, SHOP) as shop:
+        engine, client = shop.engine, shop.client
         body = {"order": {**order_body(), "financial_status": "authorized"}}
 
         def create() -> dict:
@@ -221,41 +192,18 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
             ("financial_status after capture/refund", f"{status_after_capture} / {status_after_refund}", "", ""),
         ]
         if args.verbose:
-            print(f"\n[{backend}] statements for one POST /orders/{{id}}/transactions.json (kind capture):")
-            for s in capture_list:
-                print("   ", " ".join(s.split())[:200])
-            print(f"[{backend}] statements for one POST /orders/{{id}}/refunds.json (1 line, 1 transaction):")
-            for s in refund_list:
-                print("   ", " ".join(s.split())[:200])
+            print_statements(f"\n[{backend}] statements for one POST /orders/{{id}}/transactions.json (kind capture):", capture_list)
+            print_statements(f"[{backend}] statements for one POST /orders/{{id}}/refunds.json (1 line, 1 transaction):", refund_list)
             print(f"[{backend}] raw capture template: 1 transaction, 1 event, {len(tpl.outbox[1])} outbox rows "
                   f"({', '.join(str(r[tpl.outbox[0].index('topic')]) for r in tpl.outbox[1])})")
-    finally:
-        engine.dispose()
-        if backend == "postgres":
-            import psycopg
-
-            with psycopg.connect(f"{PG_SERVER}/{PG_ADMIN_DB}", autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        if tmpdir is not None:
-            tmpdir.cleanup()
     return rows
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--db", choices=["sqlite", "postgres", "all"], default="all")
+    p = parser(__doc__.splitlines()[0])
     p.add_argument("-n", type=int, default=300, help="captures per side (API and raw); 2N+13 orders are prepared")
-    p.add_argument("-v", "--verbose", action="store_true", help="print the SQL statements")
     args = p.parse_args()
-    backends = ["sqlite", "postgres"] if args.db == "all" else [args.db]
-    print(f"orderdesk payments bench  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  python {platform.python_version()}  "
-          f"sqlite {sqlite3.sqlite_version}  cpus {os.cpu_count()}  n={args.n}")
-    started = time.perf_counter()
-    for backend in backends:
-        rows = run(backend, args)
-        print_table(backend, rows)
-    print(f"\ntotal {time.perf_counter() - started:.0f} s")
-    return 0
+    return run_all('payments bench', args, run, f"n={args.n}")
 
 
 if __name__ == "__main__":
