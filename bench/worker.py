@@ -24,7 +24,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import httpx  # noqa: E402
 import psycopg  # noqa: E402
 
 from orderdesk.db.engine import make_engine  # noqa: E402

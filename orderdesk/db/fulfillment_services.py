@@ -40,9 +40,15 @@ class FulfillmentServiceRepository:
             query = query.where(s.handle == handle)
         return self.conn.execute(query.limit(1)).mappings().first()
 
-    def by_location(self) -> dict[int, int]:
-        """Location id -> the id of the service that owns it."""
-        return {loc: sid for sid, loc in self.conn.execute(select(s.id, s.location_id))}
+    def by_location(self) -> dict[int, tuple[int, str]]:
+        """Location id -> (id, handle) of the service that owns it."""
+        return {loc: (sid, handle) for sid, loc, handle in self.conn.execute(select(s.id, s.location_id, s.handle))}
+
+    def visible_to(self, api_token_id: int | None) -> list[int]:
+        """Ids of the services an app sees the work of: those it registered, and those nobody
+        is recorded as owning (registered before owners were recorded)."""
+        owner = s.api_token_id.is_(None) if api_token_id is None else (s.api_token_id == api_token_id) | s.api_token_id.is_(None)
+        return [sid for (sid,) in self.conn.execute(select(s.id).where(owner).order_by(s.id))]
 
     def add(self, values: dict[str, Any]) -> int:
         return int(self.conn.execute(insert(t.fulfillment_services).values(**values).returning(s.id)).scalar_one())
@@ -64,10 +70,13 @@ class FulfillmentServiceRepository:
         self.conn.execute(delete(t.fulfillment_services).where(s.id == service_id))
 
     def assigned_order_ids(self, service_ids: list[int], request_statuses: tuple[str, ...] | None, location_ids: tuple[int, ...] = (), limit: int = 250) -> list[tuple[int, int]]:
-        """(fulfillment order id, order id) of the fulfillment orders assigned to these services."""
+        """(fulfillment order id, order id) of the fulfillment orders at these services'
+        locations, closed ones left out (as Shopify does)."""
         if not service_ids:
             return []
-        query = select(fo.id, fo.order_id).where(fo.service_id.in_(service_ids)).order_by(fo.id).limit(limit)
+        at_services = select(s.location_id).where(s.id.in_(service_ids))
+        query = (select(fo.id, fo.order_id).where(fo.assigned_location_id.in_(at_services), fo.status != "closed")
+                 .order_by(fo.id).limit(limit))
         if request_statuses:
             query = query.where(fo.request_status.in_(request_statuses))
         if location_ids:

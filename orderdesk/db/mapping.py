@@ -473,6 +473,11 @@ def fulfillment_order_line_id(fo_id: int, position: int) -> int:
     return fo_id * 1000 + position
 
 
+def fulfillment_order_line_position(fo_id: int | None, line_id: int | None, index: int) -> int:
+    """A line keeps its position (so its id) for good, even when lines before it leave."""
+    return line_id - fo_id * 1000 if fo_id is not None and line_id is not None else index
+
+
 def fulfillment_order_values(order_id: int, fo) -> dict[str, Any]:
     return {
         "order_id": order_id,
@@ -482,7 +487,8 @@ def fulfillment_order_values(order_id: int, fo) -> dict[str, Any]:
         "status_before_hold": fo.status_before_hold,
         "fulfill_at": fo.fulfill_at,
         "fulfill_by": fo.fulfill_by,
-        "lines": [{"line_item_id": li.line_item_id, "quantity": li.quantity, "fulfilled": li.fulfilled} for li in fo.lines],
+        "lines": [{"line_item_id": li.line_item_id, "quantity": li.quantity, "fulfilled": li.fulfilled,
+                   "position": fulfillment_order_line_position(fo.id, li.id, n)} for n, li in enumerate(fo.lines, start=1)],
         "holds": [{"reason": h.reason, "reason_notes": h.reason_notes, "held_at": h.held_at.isoformat()} for h in fo.holds],
         "merchant_requests": fo.merchant_requests,
         "service_id": fo.service_id,
@@ -505,12 +511,13 @@ def fulfillment_order_from_row(r: Any):
         fulfill_at=r["fulfill_at"],
         fulfill_by=r["fulfill_by"],
         lines=[
-            FulfillmentOrderLine(d["line_item_id"], d["quantity"], d["fulfilled"], id=fulfillment_order_line_id(r["id"], i))
+            FulfillmentOrderLine(d["line_item_id"], d["quantity"], d["fulfilled"], id=fulfillment_order_line_id(r["id"], d.get("position", i)))
             for i, d in enumerate(r["lines"], start=1)
         ],
         holds=[FulfillmentHold(h["reason"], h.get("reason_notes"), datetime.fromisoformat(h["held_at"])) for h in r["holds"]],
         merchant_requests=list(r["merchant_requests"] or []),
         service_id=r["service_id"],
+        service_handle=r.get("service_handle"),
         created_at=r["created_at"],
         updated_at=r["updated_at"],
     )

@@ -149,8 +149,12 @@ class OrderRepository:
     # --- fulfillment --------------------------------------------------------------
 
     def load_fulfillment_orders(self, order: Order) -> None:
+        fos, services = t.fulfillment_orders, t.fulfillment_services
         rows = self.conn.execute(
-            select(t.fulfillment_orders).where(t.fulfillment_orders.c.order_id == order.id).order_by(t.fulfillment_orders.c.id)
+            select(fos, services.c.handle.label("service_handle"))
+            .select_from(fos.outerjoin(services, services.c.id == fos.c.service_id))
+            .where(fos.c.order_id == order.id)
+            .order_by(fos.c.id)
         ).mappings()
         order.fulfillment_orders = [fulfillment_order_from_row(r) for r in rows]
 
@@ -170,6 +174,13 @@ class OrderRepository:
         new = [fo for fo in fos if fo.id is None]
         self.add_fulfillment_orders(order_id, new)
         old = [fo for fo in fos if fo not in new]
+        for fo in old:
+            # Units given back to a fulfillment order may bring a line it did not have.
+            taken = [line.id - fo.id * 1000 for line in fo.lines if line.id is not None]
+            for line in fo.lines:
+                if line.id is None:
+                    line.id = fulfillment_order_line_id(fo.id, max(taken, default=0) + 1)
+                    taken.append(line.id - fo.id * 1000)
         if old:
             self.conn.execute(
                 update(t.fulfillment_orders).where(t.fulfillment_orders.c.id == bindparam("fo_id")),

@@ -396,6 +396,31 @@ webhook_deliveries = Table(
     Index("ix_webhook_deliveries_created_at", "created_at"),
 )
 
+# One row per attempt at the other outbound notifications (outbox kinds ``email`` and
+# ``service``), so staff can see what was tried, when, to whom and why it failed; the outbox
+# row itself keeps only its last error.
+notification_deliveries = Table(
+    "notification_deliveries",
+    metadata,
+    _id(),
+    Column("outbox_id", Id),
+    Column("event_id", String(36), nullable=False),
+    Column("order_id", Id),
+    Column("kind", String(16), nullable=False),  # email | service
+    Column("topic", String(64), nullable=False),  # template name, or the service notification kind
+    Column("recipient", Text),  # email address or callback URL; null when there was none
+    Column("attempt", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),  # sent | failed | skipped
+    Column("status_code", Integer),  # HTTP status of a service callback
+    Column("message_id", String(255)),
+    Column("error", Text),
+    Column("duration_ms", Integer),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_notification_deliveries_order_id", "order_id", "id"),
+    Index("ix_notification_deliveries_event_id", "event_id"),
+    Index("ix_notification_deliveries_created_at", "created_at"),
+)
+
 # Merchant-edited notification templates; the package's defaults apply where there is no row.
 notification_templates = Table(
     "notification_templates",
@@ -523,6 +548,8 @@ fulfillment_services = Table(
     Column("name", String(255), nullable=False),
     Column("handle", String(255), nullable=False, unique=True),
     Column("callback_url", Text),
+    # A manual (custom) service is told of fulfillment requests by email instead of a callback.
+    Column("email", String(255)),
     Column("inventory_management", Boolean, nullable=False, server_default=text("false")),
     Column("tracking_support", Boolean, nullable=False, server_default=text("false")),
     Column("requires_shipping_method", Boolean, nullable=False, server_default=text("true")),
@@ -530,6 +557,9 @@ fulfillment_services = Table(
     Column("location_id", Id, ForeignKey("locations.id"), nullable=False),
     # Seconds a request may go unanswered before the diagnosis reports it.
     Column("response_deadline_seconds", Integer, nullable=False, server_default="86400"),
+    # The app (API token) that registered the service: it sees the fulfillment orders assigned
+    # to it. Null for services registered before owners were recorded.
+    Column("api_token_id", Id, ForeignKey("api_tokens.id")),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )

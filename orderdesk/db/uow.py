@@ -12,6 +12,7 @@ from .catalog import ProductRepository
 from .customers import CustomerDirectory
 from .fulfillment_services import FulfillmentServiceRepository
 from .inventory import Inventory
+from .notification_deliveries import NotificationDeliveryLog
 from .idempotency import IdempotencyKeys
 from .shop import ShopRepository
 from .webhooks import WebhookRepository
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.idempotency = IdempotencyKeys(self.conn)
         self.webhooks = WebhookRepository(self.conn)
         self.fulfillment_services = FulfillmentServiceRepository(self.conn)
+        self.notification_deliveries = NotificationDeliveryLog(self.conn)
         return self
 
     def commit(self) -> None:

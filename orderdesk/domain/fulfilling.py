@@ -6,7 +6,7 @@ from datetime import datetime
 
 from .errors import InvalidInput, InvalidTransition, NotFound
 from .events import FulfillmentCancelled, FulfillmentOrderChanged, FulfillmentRecorded
-from .fulfillment_orders import FulfillmentOrder, FulfillmentOrderLine
+from .fulfillment_orders import LIVE, REQUEST_IN_FLIGHT, TRANSITIONS, FulfillmentOrder, FulfillmentOrderLine, check_hold_reason
 from .fulfillments import Fulfillment
 from .order import Order
 
@@ -17,7 +17,7 @@ SHIPMENT_STATUSES = (
 
 
 def assign_fulfillment_orders(order: Order, default_location_id: int | None, at: datetime,
-                              service_by_location: dict[int, int] | None = None) -> list[FulfillmentOrder]:
+                              service_by_location: dict[int, tuple[int, str]] | None = None) -> list[FulfillmentOrder]:
     """One fulfillment order per location the lines were committed at (else the default one).
 
     Lines already fulfilled on placement (an imported order) are assigned fulfilled.
@@ -41,14 +41,14 @@ def assign_fulfillment_orders(order: Order, default_location_id: int | None, at:
     return fos
 
 
-def assign_services(order: Order, service_by_location: dict[int, int]) -> bool:
-    """Fulfillment orders at a location a fulfillment service owns are that service's to fulfil.
-    Returns True if any changed."""
+def assign_services(order: Order, service_by_location: dict[int, tuple[int, str]]) -> bool:
+    """Fulfillment orders at a location a fulfillment service owns (location id -> (service
+    id, handle)) are that service's to fulfil. Returns True if any changed."""
     changed = False
     for fo in order.fulfillment_orders or []:
         owner = service_by_location.get(fo.assigned_location_id) if fo.assigned_location_id is not None else None
         if owner is not None and fo.service_id is None and fo.status not in ("closed", "cancelled", "incomplete"):
-            fo.service_id = owner
+            fo.service_id, fo.service_handle = owner
             changed = True
     return changed
 
@@ -108,18 +108,147 @@ def fulfill(
     return fulfillment
 
 
-def cancel_fulfillment(order: Order, fulfillment: Fulfillment, at: datetime, author: str | None = None) -> None:
-    """Undo a shipment ("mark as unfulfilled"): its quantities go back to their fulfillment order."""
+def cancel_fulfillment(order: Order, fulfillment: Fulfillment, at: datetime, author: str | None = None) -> FulfillmentOrder | None:
+    """Undo a shipment ("mark as unfulfilled"): its units are to ship again.
+
+    They go back to the fulfillment order they shipped from while it is live (a hold stays on),
+    else to the live one at that location that now holds the rest of the work (a cancelled
+    fulfillment order's replacement), else to a new one there, which is returned. On a cancelled
+    order nothing is to ship again. Raises InvalidTransition for a cancelled fulfillment.
+    """
     if fulfillment.status == "cancelled":
         raise InvalidTransition("The fulfillment is already cancelled", field="fulfillment")
     fulfillment.status = "cancelled"
     fulfillment.updated_at = at
-    for fo in order.fulfillment_orders or []:
-        if fo.id == fulfillment.fulfillment_order_id or (fulfillment.fulfillment_order_id is None and fo.assigned_location_id == fulfillment.location_id):
-            fo.restore(fulfillment.quantities, at)
+    owed = {k: q for k, q in fulfillment.quantities.items() if q > 0}
+    unplaced: dict[int, int] = {}
+    for fo in _shipped_from(order, fulfillment):
+        if not owed:
             break
+        if not any(line.fulfilled and line.line_item_id in owed for line in fo.lines):
+            continue
+        if (fo.status, "restore") in TRANSITIONS and order.cancelled_at is None:
+            taken = fo.restore(owed, at)
+        else:
+            taken = fo.give_back(owed, at)
+            for key, qty in taken.items():
+                unplaced[key] = unplaced.get(key, 0) + qty
+        owed = {k: q - taken.get(k, 0) for k, q in owed.items() if q - taken.get(k, 0) > 0}
+    added = None
+    if unplaced and order.cancelled_at is None:
+        added = _place(order, fulfillment.location_id, [FulfillmentOrderLine(k, q) for k, q in unplaced.items()], at)
     order.updated_at = at
     order.events.append(FulfillmentCancelled(at=at, author=author, name=fulfillment.name or "", item_count=sum(fulfillment.quantities.values())))
+    return added
+
+
+def _shipped_from(order: Order, fulfillment: Fulfillment) -> list[FulfillmentOrder]:
+    """The fulfillment order it was recorded against first, then the others at its location
+    (one fulfillment may take units from several fulfillment orders at one location)."""
+    fos = order.fulfillment_orders or []
+    recorded = fulfillment.fulfillment_order_id
+    first = [fo for fo in fos if fo.id is not None and fo.id == recorded]
+    return first + [fo for fo in fos if (fo.id is None or fo.id != recorded) and fo.assigned_location_id == fulfillment.location_id]
+
+
+def _place(order: Order, location_id: int | None, lines: list[FulfillmentOrderLine], at: datetime) -> FulfillmentOrder | None:
+    """Units to ship again from ``location_id``: onto the live fulfillment order there that is
+    nobody else's request in flight (preferring one with the same items), else a new one."""
+    candidates = [fo for fo in order.fulfillment_orders or []
+                  if fo.assigned_location_id == location_id and fo.status in LIVE and fo.request_status not in REQUEST_IN_FLIGHT]
+    wanted = {line.line_item_id for line in lines}
+    candidates.sort(key=lambda fo: (not any(line.line_item_id in wanted for line in fo.lines), fo.status not in ("open", "in_progress")))
+    if candidates:
+        candidates[0].take(lines, at)
+        return None
+    fresh = FulfillmentOrder(location_id, lines, at, at)
+    order.fulfillment_orders = (order.fulfillment_orders or []) + [fresh]
+    return fresh
+
+
+def cancel_fulfillment_order(order: Order, fo: FulfillmentOrder, at: datetime, *, by_service: bool = False,
+                             message: str | None = None) -> FulfillmentOrder | None:
+    """Cancel a fulfillment order: the merchant's cancel, or (``by_service``) the service
+    accepting a cancellation request, with its message.
+
+    Shopify opens a replacement for the units not shipped, so they are not lost; the cancelled
+    one keeps only what it shipped. Returns the replacement, if anything was left.
+    """
+    leaving = fo.accept_cancellation(message, at) if by_service else fo.cancel(at)
+    if not leaving:
+        return None
+    replacement = FulfillmentOrder(fo.assigned_location_id, leaving, at, at, service_id=fo.service_id, service_handle=fo.service_handle)
+    order.fulfillment_orders.append(replacement)
+    return replacement
+
+
+def hold(order: Order, fo: FulfillmentOrder, reason: str, notes: str | None, at: datetime, *,
+         line_quantities: dict[int, int | None] | None = None, author: str | None = None) -> tuple[bool, FulfillmentOrder | None]:
+    """Hold a fulfillment order, or only some of its units (fulfillment-order line id ->
+    quantity; None = the whole line). As on Shopify, the held units stay on this fulfillment
+    order and the rest move to a new one that stays fulfillable, which is returned.
+
+    Returns (whether this is its first hold, the remaining fulfillment order or None).
+    """
+    check_hold_reason(reason)
+    fo.check("hold")
+    remaining = None
+    if line_quantities:
+        if fo.status == "on_hold":
+            raise InvalidTransition("A fulfillment order on hold can't be split; hold all of it, or release the hold first",
+                                    field="fulfillment_order_line_items")
+        if fo.request_status in REQUEST_IN_FLIGHT:
+            # The service was asked for all of it; splitting would take units from it unannounced.
+            raise InvalidTransition("The fulfillment service has a request for all of this fulfillment order; hold all of it, or cancel the request first",
+                                    field="fulfillment_order_line_items")
+        rest = fo.split(line_quantities)
+        if rest:
+            remaining = FulfillmentOrder(fo.assigned_location_id, rest, at, at, service_id=fo.service_id,
+                                         service_handle=fo.service_handle, fulfill_by=fo.fulfill_by)
+            order.fulfillment_orders.append(remaining)
+    first = fo.hold(reason, notes, at)
+    note_change(order, fo, "held", at, author, reason.replace("_", " "))
+    return first, remaining
+
+
+def move(order: Order, fo: FulfillmentOrder, location_id: int, line_quantities: dict[int, int] | None, at: datetime,
+         author: str | None = None) -> tuple[FulfillmentOrder, FulfillmentOrder | None]:
+    """Move units (fulfillment-order line id -> quantity; None = all) to another location.
+
+    The original closes with nothing left on it; the moved units get a new fulfillment order
+    there, and the units that stay get a new one here. Returns (moved, remaining or None).
+    """
+    if location_id == fo.assigned_location_id:
+        raise InvalidInput("the fulfillment order is already at that location", field="new_location_id")
+    status = fo.status
+    moving, staying = fo.close_for_move(at, line_quantities)
+    moved = FulfillmentOrder(location_id, moving, at, at, status="scheduled" if status == "scheduled" else "open", fulfill_at=fo.fulfill_at)
+    remaining = FulfillmentOrder(fo.assigned_location_id, staying, at, at, status=status, fulfill_at=fo.fulfill_at,
+                                 service_id=fo.service_id, service_handle=fo.service_handle) if staying else None
+    order.fulfillment_orders.append(moved)
+    if remaining is not None:
+        order.fulfillment_orders.append(remaining)
+    note_change(order, fo, "moved", at, author, f"to location {location_id}")
+    return moved, remaining
+
+
+def check_cancellable(order: Order) -> None:
+    """Raise unless the order's fulfillment orders let it be cancelled: not while a fulfillment
+    service has a request for it (cancel the request, or the fulfillment order, first)."""
+    if any(fo.status in LIVE and fo.service_id is not None and fo.request_status in REQUEST_IN_FLIGHT for fo in order.fulfillment_orders or []):
+        raise InvalidTransition(
+            "A fulfillment service has a fulfillment request for this order; cancel the fulfillment order or have the service accept a cancellation request first",
+            field="order",
+        )
+
+
+def close_for_cancelled_order(order: Order, at: datetime) -> list[FulfillmentOrder]:
+    """The order was cancelled: its live fulfillment orders close with nothing left to ship
+    (holds and schedules with them). Returns the ones that closed."""
+    closed = [fo for fo in order.fulfillment_orders or [] if fo.status in LIVE]
+    for fo in closed:
+        fo.close_for_cancelled_order(at)
+    return closed
 
 
 def note_change(order: Order, fo: FulfillmentOrder, action: str, at: datetime, author: str | None = None, detail: str = "") -> None:
@@ -130,6 +259,8 @@ def note_change(order: Order, fo: FulfillmentOrder, action: str, at: datetime, a
 def legacy_requests(order: Order, line_items: list[tuple[int, int | None]] | None) -> list[tuple[FulfillmentOrder, dict[int, int]]]:
     """Map the legacy order-scoped create (order line items and quantities) onto fulfillment orders."""
     fos = [fo for fo in order.fulfillment_orders or [] if fo.status in ("open", "in_progress")]
+    # Prefer what the merchant may ship; a service's own fulfillment orders then explain the refusal.
+    fos = [fo for fo in fos if fo.why_not_ship() is None] + [fo for fo in fos if fo.why_not_ship() is not None]
     if not line_items:
         return [(fo, {}) for fo in fos if fo.remaining][:1] or _nothing_left(order)
     picks: dict[int, dict[int, int]] = {}

@@ -44,6 +44,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("closed", "restore"): "in_progress",
     ("in_progress", "restore"): "in_progress",
     ("open", "restore"): "open",
+    ("on_hold", "restore"): "on_hold",  # the hold stays; releasing it leads to the work left
     ("open", "request_fulfillment"): "open",
     ("in_progress", "request_fulfillment"): "in_progress",
     # Fulfillment-service answers and cancellation requests (request_status moves alongside).
@@ -55,7 +56,13 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("in_progress", "accept_cancellation"): "cancelled",
     ("open", "reject_cancellation"): "open",
     ("in_progress", "reject_cancellation"): "in_progress",
+    # The order was cancelled: nothing is left to ship, whatever stage the work was at.
+    ("open", "order_cancelled"): "closed",
+    ("in_progress", "order_cancelled"): "closed",
+    ("scheduled", "order_cancelled"): "closed",
+    ("on_hold", "order_cancelled"): "closed",
 }
+LIVE = ("open", "in_progress", "scheduled", "on_hold")
 
 # request_status -> the request_statuses an action may start from.
 REQUEST_FROM: dict[str, tuple[str, ...]] = {
@@ -70,6 +77,16 @@ REJECTION_REASONS = (
     "incorrect_address", "ineligible_product", "inventory_out_of_stock", "undeliverable_destination", "other",
 )
 NOT_AT_SERVICE = "the fulfillment order is not assigned to a fulfillment service"
+# A fulfillment service ships its own fulfillment orders, and only once it has accepted the request.
+SERVICE_MAY_SHIP = ("accepted", "cancellation_requested", "cancellation_rejected")
+# While a request is with the service, the merchant's order can't be cancelled under it.
+REQUEST_IN_FLIGHT = ("submitted",) + SERVICE_MAY_SHIP
+NOT_ACCEPTED_YET = {
+    "submitted": "The fulfillment service has not accepted the fulfillment request yet; it ships the items once it does.",
+    "rejected": "The fulfillment service rejected the fulfillment request; request fulfillment again, or move the fulfillment order to one of your locations.",
+}
+AT_SERVICE = ("The fulfillment order is assigned to a fulfillment service, which ships it once it accepts a fulfillment request; "
+              "request fulfillment, or move it to one of your locations.")
 
 WHY_NOT = {
     "on_hold": "The fulfillment order is on hold; release the hold first.",
@@ -113,17 +130,30 @@ class FulfillmentOrder:
     holds: list[FulfillmentHold] = field(default_factory=list)
     merchant_requests: list[dict[str, Any]] = field(default_factory=list)
     service_id: int | None = None
+    # The service's handle (Shopify's fulfillment_service_handle), read along with the service.
+    service_handle: str | None = None
     # The status to go back to when the last hold is released.
     status_before_hold: str | None = None
 
     # --- rules -------------------------------------------------------------------
 
-    def _move(self, action: str, at: datetime) -> str:
+    def check(self, action: str) -> str:
+        """The status ``action`` leads to; raises InvalidTransition (changing nothing) if it may not happen now."""
         new = TRANSITIONS.get((self.status, action))
         if new is None:
             raise InvalidTransition(WHY_NOT.get(self.status, f"Cannot {action.replace('_', ' ')} a fulfillment order that is {self.status}."), field="fulfillment_order")
+        return new
+
+    def _move(self, action: str, at: datetime) -> str:
+        new = self.check(action)
         self.updated_at = at
         return new
+
+    def why_not_ship(self) -> str | None:
+        """Why the merchant or service may not ship this fulfillment order now (beyond its status)."""
+        if self.service_id is None or self.request_status in SERVICE_MAY_SHIP:
+            return None
+        return NOT_ACCEPTED_YET.get(self.request_status, AT_SERVICE)
 
     @property
     def remaining(self) -> int:
@@ -142,6 +172,9 @@ class FulfillmentOrder:
             out = [a for a in out if a not in ("create_fulfillment", "request_fulfillment")] + ["request_cancellation"]
         elif self.request_status in ("cancellation_requested", "cancellation_rejected"):
             out = [a for a in out if a not in ("request_fulfillment",)]
+        if self.service_id is not None:
+            # The service ships it (once it accepts the request), not the merchant.
+            out = [a for a in out if a != "create_fulfillment"]
         if self.status == "on_hold":
             out = ["release_hold"]
         return out
@@ -151,12 +184,12 @@ class FulfillmentOrder:
     def hold(self, reason: str, notes: str | None, at: datetime) -> bool:
         """Put the fulfillment order on hold. Returns True for the first hold (Shopify fires
         fulfillment_orders/placed_on_hold once)."""
-        if reason not in HOLD_REASONS:
-            raise InvalidInput(f"reason must be one of {', '.join(HOLD_REASONS)}", field="reason")
+        check_hold_reason(reason)
+        new = self._move("hold", at)  # before anything changes: a refused hold leaves no trace
         first = self.status != "on_hold"
         if first:
             self.status_before_hold = self.status
-        self.status = self._move("hold", at)
+        self.status = new
         self.holds.append(FulfillmentHold(reason, notes, at))
         return first
 
@@ -183,13 +216,29 @@ class FulfillmentOrder:
     def mark_open(self, at: datetime) -> None:
         self.status = self._move("open", at)
 
-    def close_for_move(self, at: datetime) -> None:
-        """The original of a move: closed, its lines now live on the moved (and remaining) ones."""
+    def close_for_move(self, at: datetime, line_quantities: dict[int, int] | None = None) -> tuple[list[FulfillmentOrderLine], list[FulfillmentOrderLine]]:
+        """The original of a move closes with nothing left on it. Returns (moving, staying): the
+        lines (by fulfillment-order line id; None = all) for the new location, and the rest,
+        which stay at this location on a new fulfillment order."""
+        wanted = self._wanted(line_quantities, strict=True)
         self.status = self._move("move", at)
+        staying = self._keep(wanted)
+        moving = self._keep({})
+        return moving, staying
 
-    def cancel(self, at: datetime) -> None:
+    def cancel(self, at: datetime) -> list[FulfillmentOrderLine]:
+        """Cancel; the unshipped units leave it (returned, for a replacement fulfillment order)."""
         self.status = self._move("cancel", at)
         self.request_status = "closed" if self.service_id else self.request_status
+        return self._keep({})
+
+    def close_for_cancelled_order(self, at: datetime) -> None:
+        """The order was cancelled: nothing is left to ship, so no hold or request is pending either."""
+        self.status = self._move("order_cancelled", at)
+        self.request_status = "closed" if self.service_id else self.request_status
+        self.holds = []
+        self.status_before_hold = None
+        self._keep({})
 
     def close(self, at: datetime, message: str | None = None) -> None:
         self.status = self._move("close", at)
@@ -203,7 +252,10 @@ class FulfillmentOrder:
         Returns what was taken by order line item id. Raises InvalidInput for more than
         remains or an unknown line, InvalidTransition when the order is held or closed.
         """
-        new_status = self._move("fulfill", at)
+        new_status = self.check("fulfill")
+        refusal = self.why_not_ship()
+        if refusal:
+            raise InvalidTransition(refusal, field="fulfillment_order")
         by_id = {line.id: line for line in self.lines}
         wanted = quantities or {line.id: line.fulfillable_quantity for line in self.lines if line.fulfillable_quantity}
         taken: dict[int, int] = {}
@@ -218,6 +270,7 @@ class FulfillmentOrder:
                 )
         if not wanted:
             raise InvalidTransition("Nothing is left to fulfill on this fulfillment order", field="fulfillment_order")
+        self.updated_at = at
         for line_id, qty in wanted.items():
             line = by_id[line_id]
             line.fulfilled += qty
@@ -227,30 +280,97 @@ class FulfillmentOrder:
             self.request_status = "closed"
         return taken
 
-    def restore(self, quantities: dict[int, int], at: datetime) -> None:
-        """A fulfillment was cancelled: its quantities (by line item id) are to ship again."""
-        self._move("restore", at)
+    def restore(self, quantities: dict[int, int], at: datetime) -> dict[int, int]:
+        """A fulfillment was cancelled: its quantities (by line item id) are to ship again from
+        here. Returns what was taken back (never more than was shipped from here)."""
+        new = self._move("restore", at)
+        taken = self._unship(quantities, leave=False)
+        back_to = "in_progress" if any(line.fulfilled for line in self.lines) else "open"
+        if new == "on_hold":
+            if self.status_before_hold in ("open", "in_progress"):
+                self.status_before_hold = back_to
+        else:
+            self.status = back_to
+        if self.service_id and self.request_status == "closed":
+            self.request_status = "accepted"  # the service shipped it; now it ships again
+        return taken
+
+    def give_back(self, quantities: dict[int, int], at: datetime) -> dict[int, int]:
+        """A fulfillment from this finished (cancelled, incomplete, moved) fulfillment order was
+        cancelled: the units no longer belong here; they are to ship from a live one. Returns
+        what was taken back."""
+        taken = self._unship(quantities, leave=True)
+        self.lines = [line for line in self.lines if line.quantity > 0]
+        if taken:
+            self.updated_at = at
+        return taken
+
+    def _unship(self, quantities: dict[int, int], *, leave: bool) -> dict[int, int]:
+        """Take shipped units (by line item id) back; ``leave`` also takes them off this order."""
+        taken: dict[int, int] = {}
         for line_item_id, qty in quantities.items():
             for line in self.lines:
                 if line.line_item_id == line_item_id and qty > 0:
                     back = min(qty, line.fulfilled)
                     line.fulfilled -= back
+                    if leave:
+                        line.quantity -= back
                     qty -= back
-        done = sum(line.fulfilled for line in self.lines)
-        self.status = "open" if done == 0 else "in_progress"
+                    if back:
+                        taken[line_item_id] = taken.get(line_item_id, 0) + back
+        return taken
+
+    def take(self, lines: list[FulfillmentOrderLine], at: datetime) -> None:
+        """Units to fulfil from here too (units given back by a finished fulfillment order)."""
+        for new in lines:
+            line = next((line for line in self.lines if line.line_item_id == new.line_item_id), None)
+            if line is None:
+                self.lines.append(FulfillmentOrderLine(new.line_item_id, new.quantity))
+            else:
+                line.quantity += new.quantity
+        self.updated_at = at
+
+    def split(self, line_quantities: dict[int, int | None]) -> list[FulfillmentOrderLine]:
+        """Keep only these unshipped quantities (by fulfillment-order line id; a line named
+        without a quantity is kept whole) and what was shipped; the rest leaves, returned as
+        lines for a new fulfillment order. Shopify splits this way for partial holds and requests."""
+        wanted = self._wanted(line_quantities, strict=False)
+        return self._keep(wanted)
+
+    def _wanted(self, line_quantities: dict[int, int | None] | None, *, strict: bool) -> dict[int, int]:
+        """Unshipped quantities by line id, checked against what remains. Empty means all of it;
+        ``strict`` refuses a line named without a quantity."""
+        if not line_quantities:
+            return {line.id: line.fulfillable_quantity for line in self.lines if line.fulfillable_quantity}
+        by_id = {line.id: line for line in self.lines}
+        wanted: dict[int, int] = {}
+        for line_id, qty in line_quantities.items():
+            line = by_id.get(line_id)
+            if line is not None and not qty and not strict:
+                qty = line.fulfillable_quantity
+            if line is None or not qty or qty < 1 or qty > line.fulfillable_quantity:
+                raise InvalidInput("fulfillment order line items must be on this fulfillment order and not more than remains", field="fulfillment_order_line_items")
+            wanted[line_id] = qty
+        return wanted
+
+    def _keep(self, wanted: dict[int, int]) -> list[FulfillmentOrderLine]:
+        """Keep what was shipped and the ``wanted`` unshipped units; the other unshipped units
+        leave this fulfillment order (returned as lines), so no unit is ever on two of them."""
+        leaving = []
+        for line in self.lines:
+            gone = line.fulfillable_quantity - wanted.get(line.id, 0)
+            if gone > 0:
+                leaving.append(FulfillmentOrderLine(line.line_item_id, gone))
+                line.quantity -= gone
+        # Shopify lists no line for units that left (a cancelled fulfillment order has line_items []).
+        self.lines = [line for line in self.lines if line.quantity > 0]
+        return leaving
 
     def split_off(self, line_quantities: dict[int, int] | None) -> list[FulfillmentOrderLine]:
         """Lines (by fulfillment-order line id; None = all that remain) to move elsewhere."""
         by_id = {line.id: line for line in self.lines}
-        wanted = line_quantities or {line.id: line.fulfillable_quantity for line in self.lines if line.fulfillable_quantity}
-        moved = []
-        for line_id, qty in wanted.items():
-            line = by_id.get(line_id)
-            if line is None or qty < 1 or qty > line.fulfillable_quantity:
-                raise InvalidInput("fulfillment order line items to move must be on this fulfillment order and not more than remains", field="fulfillment_order_line_items")
-            moved.append(FulfillmentOrderLine(line.line_item_id, qty))
-        return moved
-
+        wanted = self._wanted(line_quantities, strict=True)
+        return [FulfillmentOrderLine(by_id[line_id].line_item_id, qty) for line_id, qty in wanted.items()]
 
     # --- fulfillment-service requests ---------------------------------------------
 
@@ -280,24 +400,10 @@ class FulfillmentOrder:
     def request_fulfillment(self, message: str | None, at: datetime, line_quantities: dict[int, int] | None = None) -> list[FulfillmentOrderLine]:
         """The merchant asks the service to fulfil (all, or some lines). Returns the lines
         (with quantities) left unsubmitted, which belong on a new fulfillment order."""
-        self.status = self._request_move("request_fulfillment", at)
-        left: list[FulfillmentOrderLine] = []
-        if line_quantities:
-            by_id = {line.id: line for line in self.lines}
-            # A line named without a quantity is requested whole.
-            line_quantities = {k: (v or (by_id[k].fulfillable_quantity if k in by_id else 0)) for k, v in line_quantities.items()}
-            for line_id, qty in line_quantities.items():
-                line = by_id.get(line_id)
-                if line is None or qty < 1 or qty > line.fulfillable_quantity:
-                    raise InvalidInput("fulfillment order line items must be on this fulfillment order and not more than remains", field="fulfillment_order_line_items")
-            # Lines keep their positions (line ids derive from them); what is not submitted
-            # moves to the new unsubmitted fulfillment order.
-            for line in self.lines:
-                want = line_quantities.get(line.id, 0)
-                rest = line.fulfillable_quantity - want
-                if rest > 0:
-                    left.append(FulfillmentOrderLine(line.line_item_id, rest))
-                    line.quantity = line.fulfilled + want
+        new = self._request_move("request_fulfillment", at)
+        # What is not submitted moves to a new unsubmitted fulfillment order.
+        left = self.split(line_quantities) if line_quantities else []
+        self.status = new
         self.request_status = "submitted"
         self.merchant_requests.append({"message": message, "request_options": {"notify_customer": False},
                                        "sent_at": at.isoformat(), "kind": "fulfillment_request"})
@@ -320,15 +426,23 @@ class FulfillmentOrder:
         self.request_status = "cancellation_requested"
         self.merchant_requests.append({"message": message, "request_options": {}, "sent_at": at.isoformat(), "kind": "cancellation_request"})
 
-    def accept_cancellation(self, message: str | None, at: datetime) -> None:
+    def accept_cancellation(self, message: str | None, at: datetime) -> list[FulfillmentOrderLine]:
+        """The service will not ship it: cancelled, and the unshipped units leave it (returned,
+        for a replacement fulfillment order)."""
         self.status = self._request_move("accept_cancellation", at)
         self.request_status = "cancellation_accepted"
         self._answer("cancellation_request", "accepted", at, message=message)
+        return self._keep({})
 
     def reject_cancellation(self, message: str | None, at: datetime) -> None:
         self.status = self._request_move("reject_cancellation", at)
         self.request_status = "cancellation_rejected"
         self._answer("cancellation_request", "rejected", at, message=message)
+
+
+def check_hold_reason(reason: str) -> None:
+    if reason not in HOLD_REASONS:
+        raise InvalidInput(f"reason must be one of {', '.join(HOLD_REASONS)}", field="reason")
 
 
 def admin_status(orders: list[FulfillmentOrder]) -> str | None:

@@ -26,6 +26,16 @@ class Fulfillment:
     updated_at: datetime | None = None
     fulfillment_order_id: int | None = None
 
+    def line_ids(self) -> dict[int, int]:
+        """Line item id -> its fulfillment line item id.
+
+        The lines live inside the fulfillment row, so their ids are derived from it (as refund
+        lines' are). They follow line item ids, not storage order: PostgreSQL's JSONB reorders keys.
+        """
+        if self.id is None:
+            return {}
+        return {key: self.id * 1000 + n for n, key in enumerate(sorted(self.quantities), start=1)}
+
     @property
     def counts(self) -> bool:
         """Whether this fulfillment's quantities count as fulfilled."""

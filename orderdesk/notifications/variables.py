@@ -89,6 +89,21 @@ def _fulfillment(order: Order, fulfillment_id: int | None) -> dict[str, Any] | N
     }
 
 
+def _requested(order: Order, requested: list[dict[str, Any]]) -> dict[str, Any]:
+    """A fulfillment request's lines, shaped like ``fulfillment`` so templates loop over them the same way."""
+    lines = {line.id: line for line in order.line_items}
+    items = [
+        {"quantity": int(r["quantity"]), "line_item": _line(order, lines[r["line_item_id"]], int(r["quantity"]))}
+        for r in requested
+        if r.get("line_item_id") in lines
+    ]
+    return {
+        "id": None, "name": None, "tracking_company": None, "tracking_number": None, "tracking_numbers": [],
+        "tracking_url": None, "tracking_urls": [], "shipment_status": None, "fulfillment_line_items": items,
+        "item_count": sum(i["quantity"] for i in items), "estimated_delivery_at": None, "created_at": None,
+    }
+
+
 def _refund(order: Order) -> dict[str, Any] | None:
     if not order.refunds:
         return None
@@ -172,7 +187,11 @@ def order_variables(order: Order, shop: Shop, payload: dict[str, Any] | None = N
         "total_outstanding": int((order.total_outstanding * (Decimal(10) ** exponent(cur))).to_integral_value()),
         "transactions": transactions,
         "tags": list(order.tags),
-        "fulfillment": _fulfillment(order, payload.get("fulfillment_id")),
+        "fulfillment": (
+            _requested(order, payload["requested_lines"]) if "requested_lines" in payload
+            else _fulfillment(order, payload.get("fulfillment_id"))
+        ),
+        "service_name": payload.get("service_name"),
         "refund": refund,
         "refund_amount": refund["amount"] if refund else 0,
         "amount": refund["amount"] if refund else 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..domain.fulfillment_orders import FulfillmentOrder
@@ -10,6 +11,43 @@ from ..domain.order import Order
 from ..domain.shop import Shop
 from .common import gid, timestamp
 from .orders import address_json, fulfillment_json
+
+
+LOCATION_FIELDS = ("address1", "address2", "city", "country_code", "location_id", "name", "phone", "province", "zip")
+
+
+def _destination_json(order: Order, fo: FulfillmentOrder) -> dict[str, Any] | None:
+    address = address_json(order.shipping_address)
+    if address is None:
+        return None
+    # A destination is the fulfillment order's own copy of the shipping address, one per
+    # fulfillment order, so it shares that fulfillment order's id and stays stable across reads.
+    return {"id": fo.id, **address, "email": order.email}
+
+
+def _location_json(fo: FulfillmentOrder, location: Any | None) -> dict[str, Any]:
+    """Where the goods leave from: Shopify shows it as both assigned_location and origin."""
+    return {
+        k: fo.assigned_location_id if k == "location_id" else (location[k] if location is not None else None)
+        for k in LOCATION_FIELDS
+    }
+
+
+def _outgoing_requests(fo: FulfillmentOrder, tz: str) -> list[dict[str, Any]]:
+    # Shopify lists the fulfillment request while the service has yet to answer it; once
+    # accepted or rejected (or for a cancellation request) the documented examples show [].
+    if fo.request_status != "submitted":
+        return []
+    return [
+        {
+            "message": r.get("message"),
+            "request_options": r.get("request_options") or {},
+            "sent_at": timestamp(datetime.fromisoformat(r["sent_at"]), tz) if r.get("sent_at") else None,
+            "kind": r["kind"],
+        }
+        for r in fo.merchant_requests
+        if r.get("kind") == "fulfillment_request" and "response" not in r
+    ]
 
 
 def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, location: Any | None = None) -> dict[str, Any]:
@@ -25,7 +63,8 @@ def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, lo
         "fulfill_at": timestamp(fo.fulfill_at, tz),
         "fulfill_by": timestamp(fo.fulfill_by, tz),
         "supported_actions": fo.supported_actions,
-        "destination": address_json(order.shipping_address),
+        "destination": _destination_json(order, fo),
+        "origin": _location_json(fo, location),
         "line_items": [
             {
                 "id": fl.id,
@@ -41,18 +80,10 @@ def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, lo
         ],
         "international_duties": None,
         "fulfillment_holds": [{"reason": h.reason, "reason_notes": h.reason_notes} for h in fo.holds],
-        "fulfillment_service_handle": "manual" if fo.service_id is None else f"service-{fo.service_id}",
-        "assigned_location": {
-            "address1": location["address1"] if location else None,
-            "city": location["city"] if location else None,
-            "country_code": location["country_code"] if location else None,
-            "location_id": fo.assigned_location_id,
-            "name": location["name"] if location else None,
-            "phone": location["phone"] if location else None,
-            "province": location["province"] if location else None,
-            "zip": location["zip"] if location else None,
-        },
+        "fulfillment_service_handle": "manual" if fo.service_id is None else fo.service_handle,
+        "assigned_location": _location_json(fo, location),
         "merchant_requests": fo.merchant_requests,
+        "outgoing_requests": _outgoing_requests(fo, tz),
         "delivery_method": {"id": None, "method_type": "shipping" if any(li.requires_shipping for li in order.line_items) else "none",
                             "min_delivery_date_time": None, "max_delivery_date_time": None},
         "created_at": timestamp(fo.created_at, tz),
@@ -62,7 +93,12 @@ def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, lo
 
 
 def fulfillment_rest_json(order: Order, f: Fulfillment, shop: Shop) -> dict[str, Any]:
-    return fulfillment_json(order, f, shop, order.line_fulfillment())
+    body = fulfillment_json(order, f, shop, order.line_fulfillment())
+    # The fulfillment resource names its own lines; the order's embedded copy does not (as documented).
+    ids = f.line_ids()
+    for line in body["line_items"]:
+        line["fulfillment_line_item_id"] = ids.get(line["id"])
+    return body
 
 
 def fulfillment_event_json(row: Any, shop: Shop) -> dict[str, Any]:

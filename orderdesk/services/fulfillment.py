@@ -16,6 +16,7 @@ from ..domain.events import ShipmentUpdated
 from ..domain.fulfillment_orders import FulfillmentOrder
 from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
+from ..domain.tracking import tracking_urls as carrier_urls
 from ..representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from . import inventory, outbox
 from .context import Services
@@ -93,6 +94,16 @@ def find_fulfillment_order(services: Services, fo_id: int) -> tuple[Order, Fulfi
     return order, fulfilling.fulfillment_order(order, fo_id)
 
 
+def fulfillments_of_fulfillment_order(services: Services, fo_id: int, *, can_read_all: bool = True) -> tuple[Order, list[Fulfillment]]:
+    """The fulfillments that shipped from one fulfillment order, oldest first."""
+    with services.db.reading() as uow:
+        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
+        order = uow.orders.get(order_id, created_since=visible_since(services, can_read_all), fulfillment_orders=True) if order_id else None
+    if order is None:
+        raise NotFound("Not Found")
+    return order, [f for f in order.fulfillments if f.fulfillment_order_id == fo_id]
+
+
 def create_fulfillment(
     services: Services,
     requests: list[tuple[int, dict[int, int]]],
@@ -124,7 +135,8 @@ def create_fulfillment(
         else:
             pairs = [(fulfilling.fulfillment_order(order, fo_id), wanted) for fo_id, wanted in requests]
         f = fulfilling.fulfill(order, pairs, at, tracking_company=tracking.company, tracking_numbers=list(tracking.numbers),
-                               tracking_urls=list(tracking.urls), notify_customer=notify_customer, author=author)
+                               tracking_urls=carrier_urls(tracking.company, tracking.numbers, tracking.urls),
+                               notify_customer=notify_customer, author=author)
         _commit(uow, services, order, at, was, new_fulfillments=[f])
     return order, f
 
@@ -137,7 +149,7 @@ def _fulfillment(order: Order, fulfillment_id: int) -> Fulfillment:
 
 
 def cancel_fulfillment(services: Services, fulfillment_id: int, *, order_id: int | None = None, author: str | None = None, uow: UnitOfWork | None = None) -> tuple[Order, Fulfillment]:
-    """Mark as unfulfilled: cancel the fulfillment and put its items back on their fulfillment order."""
+    """Mark as unfulfilled: cancel the fulfillment; its items are to fulfil again (see fulfilling.cancel_fulfillment)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
         owner = uow.orders.order_id_for_fulfillment(fulfillment_id)
@@ -163,7 +175,7 @@ def update_tracking(services: Services, fulfillment_id: int, tracking: Tracking,
             raise InvalidTransition("The fulfillment is cancelled", field="fulfillment")
         f.tracking_company = tracking.company or f.tracking_company
         f.tracking_numbers = list(tracking.numbers) or f.tracking_numbers
-        f.tracking_urls = list(tracking.urls) or f.tracking_urls
+        f.tracking_urls = carrier_urls(f.tracking_company, f.tracking_numbers, tracking.urls) or f.tracking_urls
         f.updated_at = at
         order.events.append(ShipmentUpdated(at=at, author=author, name=f.name or "", status="tracking_updated"))
         _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
@@ -219,9 +231,10 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         extra: dict[str, Any] = {}
         topics = []
         if action == "hold":
-            first = fo.hold(options["reason"], options.get("reason_notes"), at)
-            fulfilling.note_change(order, fo, "held", at, author, options["reason"].replace("_", " "))
+            first, remaining = fulfilling.hold(order, fo, options["reason"], options.get("reason_notes"), at,
+                                               line_quantities=options.get("line_items"), author=author)
             topics = [("fulfillment_holds/added", fo)] + ([(FO_TOPICS["held"], fo)] if first else [])
+            extra["remaining_fulfillment_order"] = remaining
         elif action == "release_hold":
             if fo.release_hold(at):
                 fulfilling.note_change(order, fo, "hold_released", at, author)
@@ -235,16 +248,10 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
             fo.mark_open(at)
             fulfilling.note_change(order, fo, "opened", at, author)
         elif action == "cancel":
-            fo.cancel(at)
+            replacement = fulfilling.cancel_fulfillment_order(order, fo, at)
             fulfilling.note_change(order, fo, "cancelled", at, author)
             topics = [(FO_TOPICS["cancelled"], fo)]
-            # Shopify opens a replacement for what was not shipped, so the items are not lost.
-            left = [line for line in fo.lines if line.fulfillable_quantity]
-            if left:
-                from ..domain.fulfillment_orders import FulfillmentOrder as FO, FulfillmentOrderLine
-
-                replacement = FO(fo.assigned_location_id, [FulfillmentOrderLine(li.line_item_id, li.fulfillable_quantity) for li in left], at, at)
-                order.fulfillment_orders.append(replacement)
+            if replacement is not None:
                 extra["replacement_fulfillment_order"] = replacement
         elif action == "close":
             fo.close(at, options.get("message"))
@@ -259,8 +266,6 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
 
 
 def _move(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, location_id: int, line_items: dict[int, int] | None, at: datetime, author: str | None) -> dict[str, Any]:
-    from ..domain.fulfillment_orders import FulfillmentOrder as FO
-
     if uow.inventory.location(location_id) is None:
         raise InvalidInput(f"location {location_id} does not exist", field="new_location_id")
     if location_id == fo.assigned_location_id:
@@ -278,25 +283,7 @@ def _move(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, location_id: int,
                     f"{line.name} is not stocked at location {location_id} ({have or 0} available, {fl.quantity} needed)",
                     field="new_location_id",
                 )
-    # The original keeps what stays (as a remaining fulfillment order) and closes.
-    moved_quantities = {}
-    for fl in moving:
-        moved_quantities[fl.line_item_id] = moved_quantities.get(fl.line_item_id, 0) + fl.quantity
-    stays = []
-    from ..domain.fulfillment_orders import FulfillmentOrderLine
-
-    for line in fo.lines:
-        left = line.fulfillable_quantity - moved_quantities.get(line.line_item_id, 0)
-        if left > 0:
-            stays.append(FulfillmentOrderLine(line.line_item_id, left))
-    status = fo.status
-    fo.close_for_move(at)
-    moved = FO(location_id, moving, at, at, status="open" if status != "scheduled" else "scheduled", fulfill_at=fo.fulfill_at)
-    remaining = FO(fo.assigned_location_id, stays, at, at, status=status) if stays else None
-    order.fulfillment_orders.append(moved)
-    if remaining is not None:
-        order.fulfillment_orders.append(remaining)
-    fulfilling.note_change(order, fo, "moved", at, author, f"to location {location_id}")
+    moved, remaining = fulfilling.move(order, fo, location_id, line_items, at, author)
     return {"moved_fulfillment_order": moved, "remaining_fulfillment_order": remaining}
 
 

@@ -4,7 +4,7 @@ The merchant submits a fulfillment request (or a cancellation request) for a ful
 order at a service's location; the service accepts or rejects it. Each step writes a
 timeline event, the Shopify webhook topic, and, for the merchant's requests, a signed
 notification to the service's ``callback_url`` (an outbox row of kind ``service`` that the
-worker delivers and retries).
+worker delivers and retries), and a fulfillment request to a service's ``email`` as an email.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from typing import Any
 from ..db.uow import UnitOfWork
 from ..domain import fulfilling
 from ..domain.errors import InvalidInput, NotFound
-from ..domain.fulfillment_orders import FulfillmentOrder, FulfillmentOrderLine
+from ..domain.fulfillment_orders import FulfillmentOrder
 from ..domain.order import Order
 from ..representation.common import gid
+from . import delivery_log
 from . import fulfillment as fo_service
+from . import fulfillment_request_email as request_email
 from .context import Services
 from .loading import visible_since
 from .transaction import writing
@@ -66,7 +68,7 @@ def service_json(row: Any) -> dict[str, Any]:
     return {
         "id": row["id"],
         "name": row["name"],
-        "email": None,
+        "email": row["email"],
         "service_name": row["name"],
         "handle": row["handle"],
         "fulfillment_orders_opt_in": row["fulfillment_orders_opt_in"],
@@ -111,6 +113,10 @@ def _validate(data: dict[str, Any], *, partial: bool) -> tuple[dict[str, Any], d
                 errors["callback_url"] = [reason]
             else:
                 values["callback_url"] = url.strip()
+    if "email" in data:
+        values["email"], problem = request_email.check_address(data["email"])
+        if problem:
+            errors["email"] = [problem]
     for key in BOOLEANS:
         if key in data:
             if not isinstance(data[key], bool):
@@ -144,8 +150,10 @@ def get_service(services: Services, service_id: int, uow: UnitOfWork | None = No
     return row
 
 
-def create_service(services: Services, data: dict[str, Any], uow: UnitOfWork | None = None) -> tuple[Any | None, dict[str, list[str]]]:
-    """Create the service and the location it owns. Returns (row, errors)."""
+def create_service(services: Services, data: dict[str, Any], uow: UnitOfWork | None = None,
+                   api_token_id: int | None = None) -> tuple[Any | None, dict[str, list[str]]]:
+    """Create the service and the location it owns, registered by the app holding
+    ``api_token_id`` (it alone sees the service's assigned fulfillment orders). Returns (row, errors)."""
     values, errors = _validate(data, partial=False)
     if errors:
         return None, errors
@@ -160,7 +168,7 @@ def create_service(services: Services, data: dict[str, Any], uow: UnitOfWork | N
             handle = f"{base}-{n}"
         location_id = uow.inventory.add_location({"name": values["name"]}, at)
         service_id = uow.fulfillment_services.add(
-            {**values, "handle": handle, "location_id": location_id, "created_at": at, "updated_at": at}
+            {**values, "handle": handle, "location_id": location_id, "api_token_id": api_token_id, "created_at": at, "updated_at": at}
         )
         return uow.fulfillment_services.get(service_id), {}
 
@@ -229,7 +237,7 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         if action == "request_fulfillment":
             left = fo.request_fulfillment(message, at, options.get("line_items"))
             if left:
-                rest = FulfillmentOrder(fo.assigned_location_id, left, at, at, service_id=fo.service_id)
+                rest = FulfillmentOrder(fo.assigned_location_id, left, at, at, service_id=fo.service_id, service_handle=fo.service_handle)
                 order.fulfillment_orders.append(rest)
                 extra["unsubmitted_fulfillment_order"] = rest
         elif action == "accept_request":
@@ -239,12 +247,9 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         elif action == "request_cancellation":
             fo.request_cancellation(message, at)
         elif action == "accept_cancellation":
-            fo.accept_cancellation(message, at)
-            left = [line for line in fo.lines if line.fulfillable_quantity]
-            if left:
-                # As with a merchant's cancel: what was not shipped is to fulfil again.
-                replacement = FulfillmentOrder(fo.assigned_location_id, [FulfillmentOrderLine(li.line_item_id, li.fulfillable_quantity) for li in left], at, at)
-                order.fulfillment_orders.append(replacement)
+            # As with a merchant's cancel: what was not shipped is to fulfil again.
+            replacement = fulfilling.cancel_fulfillment_order(order, fo, at, by_service=True, message=message)
+            if replacement is not None:
                 extra["replacement_fulfillment_order"] = replacement
             topics.append((fo_service.FO_TOPICS["cancelled"], fo))
         elif action == "reject_cancellation":
@@ -256,18 +261,22 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         fo_service._commit(uow, services, order, at, was, fo_topics=topics)
         if notify and service is not None and service["callback_url"]:
             uow.outbox.add_many([notification(service, notify, order, fo, at)])
+        if action == "request_fulfillment" and service is not None and service["email"]:
+            uow.outbox.add_many([request_email.outbox_row(service, order, fo, message, at)])
     return order, fo, extra
 
 
-def assigned(services: Services, *, assignment_status: str | None = None, location_ids: tuple[int, ...] = (),
-             limit: int = 250) -> list[tuple[Order, FulfillmentOrder]]:
-    """Fulfillment orders assigned to fulfillment services (Shopify: to the calling app's)."""
+def assigned(services: Services, *, api_token_id: int | None, assignment_status: str | None = None,
+             location_ids: tuple[int, ...] = (), limit: int = 250) -> list[tuple[Order, FulfillmentOrder]]:
+    """Fulfillment orders at the locations of the calling app's fulfillment services (as on
+    Shopify: the services the app holding ``api_token_id`` registered, plus any registered
+    before owners were recorded), optionally only those with an ``assignment_status``."""
     if assignment_status is not None and assignment_status not in ASSIGNMENT_STATUSES:
         raise InvalidInput(f"assignment_status must be one of {', '.join(ASSIGNMENT_STATUSES)}", field="assignment_status")
     statuses = ASSIGNMENT_STATUSES.get(assignment_status) if assignment_status else None
     out: list[tuple[Order, FulfillmentOrder]] = []
     with services.db.reading() as uow:
-        ids = [r["id"] for r in uow.fulfillment_services.list()]
+        ids = uow.fulfillment_services.visible_to(api_token_id)
         pairs = uow.fulfillment_services.assigned_order_ids(ids, statuses, location_ids, limit)
         orders: dict[int, Order] = {}
         for fo_id, order_id in pairs:
@@ -322,11 +331,12 @@ def deliver_notification(services: Services, row: Any) -> None:
         "X-Shopify-Webhook-Id": str(uuid.uuid4()),
         "X-Shopify-Event-Id": row["event_id"],
     }
-    try:
-        status = delivery.post(address, body, headers)
-    except ssrf.Refused as exc:
-        raise delivery.DeliveryFailed(f"{address}: refused: {exc}") from None
-    except (httpx.HTTPError, OSError, ValueError) as exc:
-        raise delivery.DeliveryFailed(f"{address}: {type(exc).__name__}: {exc}") from None
-    if not 200 <= status < 300:
-        raise delivery.DeliveryFailed(f"{address}: HTTP {status}")
+    with delivery_log.attempt(services, row, topic=payload["kind"], recipient=address, order_id=payload.get("order_id")) as attempt:
+        try:
+            status = attempt.status_code = delivery.post(address, body, headers)
+        except ssrf.Refused as exc:
+            raise delivery.DeliveryFailed(f"{address}: refused: {exc}") from None
+        except (httpx.HTTPError, OSError, ValueError) as exc:
+            raise delivery.DeliveryFailed(f"{address}: {type(exc).__name__}: {exc}") from None
+        if not 200 <= status < 300:
+            raise delivery.DeliveryFailed(f"{address}: HTTP {status}")

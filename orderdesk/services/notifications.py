@@ -17,12 +17,12 @@ from ..notifications import render as liquid
 from ..db import notification_templates as store
 from ..notifications import smtp
 from ..notifications.variables import order_variables
-from . import outbox
+from . import delivery_log, outbox
 from .context import Services
 from .transaction import writing
 
 __all__ = [
-    "contact_customer", "get_template", "list_templates", "preview", "resend", "send", "title", "update_template",
+    "contact_customer", "get_template", "list_templates", "preview", "recipient", "resend", "send", "title", "update_template",
 ]
 
 MAX_TEMPLATE_CHARS = 200_000
@@ -56,27 +56,54 @@ def _order(uow: UnitOfWork, order_id: int) -> Order:
     return order
 
 
+def recipient(order: Order | None, payload: dict[str, Any]) -> str | None:
+    """A fixed ``recipient`` (a fulfillment service's inbox), else the customer's current email."""
+    if payload.get("recipient"):
+        return payload["recipient"]
+    return (order.email if order is not None else None) or payload.get("to")
+
+
 def send(services: Services, row: Any) -> None:
-    """Worker handler for ``email`` rows: reload the order, render, send, log ``mail_sent``."""
+    """Worker handler for ``email`` rows: reload the order, render, send, log ``mail_sent``.
+
+    Every attempt, sent, failed or skipped, goes to the delivery log."""
     payload = row["payload"]
     name = payload.get("template") or row["topic"]
+    order_id = int(payload["order_id"])
     with services.db.reading() as uow:
-        order = uow.orders.get(int(payload["order_id"]))
-    if order is None:
-        return  # the order was deleted; there is nothing left to tell the customer about
-    to = order.email or payload.get("to")
-    if not to:
-        return
-    shop = services.shop()
-    rendered = liquid.render(environments(services), name, order_variables(order, shop, payload))
-    message = smtp.build_message(
-        to=to, subject=rendered.subject, html=rendered.html, event_id=str(row["event_id"]),
-        settings=services.smtp, sender_name=shop.name, reply_to=shop.email or None,
-    )
-    smtp.send(services.smtp, message)
+        order = uow.orders.get(order_id)
+    to = recipient(order, payload)
+    try:
+        with delivery_log.attempt(services, row, topic=name, recipient=to, order_id=order_id) as attempt:
+            if order is None:
+                return attempt.skip("the order was deleted")
+            if not to:
+                return attempt.skip("the order has no email address")
+            shop = services.shop()
+            rendered = liquid.render(environments(services), name, order_variables(order, shop, payload))
+            message = smtp.build_message(
+                to=to, subject=rendered.subject, html=rendered.html, event_id=str(row["event_id"]),
+                settings=services.smtp, sender_name=shop.name, reply_to=shop.email or None,
+            )
+            attempt.message_id = message["Message-ID"]
+            smtp.send(services.smtp, message)
+    except Exception as exc:
+        if row["attempts"] == 1:
+            _note_failure(services, order_id, name, to, exc)
+        raise
+    whom = "the customer" if to == order.email else to
     at = services.clock.now()
     with services.db.writing() as uow:
-        uow.timeline.add_many([_event(order.id, "mail_sent", f"{title(name)} email was sent to the customer.", at, {"template": name, "to": to, "message_id": message["Message-ID"]})])
+        uow.timeline.add_many([_event(order.id, "mail_sent", f"{title(name)} email was sent to {whom}.", at, {"template": name, "to": to, "message_id": message["Message-ID"]})])
+        uow.commit()
+
+
+def _note_failure(services: Services, order_id: int, name: str, to: str | None, exc: Exception) -> None:
+    """Say so on the timeline the first time an email fails; later attempts are in the delivery log."""
+    reason = f"{type(exc).__name__}: {exc}"[:500]
+    at = services.clock.now()
+    with services.db.writing() as uow:
+        uow.timeline.add_many([_event(order_id, "mail_failed", f"{title(name)} email to {to} could not be sent; it will be retried.", at, {"template": name, "to": to, "error": reason})])
         uow.commit()
 
 

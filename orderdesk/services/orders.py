@@ -20,6 +20,7 @@ from ..domain.shop import Shop
 from ..domain.status_links import key_hash, status_key
 from ..domain.tags import parse_tags
 from ..domain.terms import PaymentTerms
+from ..domain.tracking import tracking_urls as carrier_urls
 from ..gateways import PaymentMethod
 from ..schemas.orders import (
     WRITABLE_ON_UPDATE,
@@ -309,7 +310,7 @@ def _tracking(f) -> dict[str, Any]:
         return {}
     numbers = f.tracking_numbers or ([f.tracking_number] if f.tracking_number else [])
     urls = f.tracking_urls or ([f.tracking_url] if f.tracking_url else [])
-    return {"tracking_company": f.tracking_company, "tracking_numbers": numbers, "tracking_urls": urls}
+    return {"tracking_company": f.tracking_company, "tracking_numbers": numbers, "tracking_urls": carrier_urls(f.tracking_company, numbers, urls)}
 
 
 def get_order(services: Services, order_id: int, *, can_read_all: bool = True) -> Order:

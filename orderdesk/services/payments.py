@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..db.uow import UnitOfWork
-from ..domain import ledger
+from ..domain import fulfilling, ledger
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import PaymentReminderQueued
 from ..domain.money import Money, MoneyBag
@@ -386,8 +386,10 @@ def cancel_order(
     at = services.clock.now()
     with writing(services, uow) as uow:
         order = load_for_change(uow, order_id, visible_since(services, can_read_all))
+        uow.orders.load_fulfillment_orders(order)
         was = (order.financial_status == "paid", order.fulfillment_status)
         order.check_cancellable(reason or "other")
+        fulfilling.check_cancellable(order)
         voids = [
             _run(order, TransactionSpec(kind="void", parent_id=auth.id), at, author)
             for auth in ledger.open_authorizations(order.transactions, at)
@@ -402,6 +404,9 @@ def cancel_order(
                     field="refund",
                 )
         order.cancel(at, reason=reason, restock=restock, notify_customer=email, author=author)
+        # Nothing is left to ship, so no fulfillment order may offer to ship it.
+        if fulfilling.close_for_cancelled_order(order, at):
+            uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
         inventory.release_restocked(uow, order, at)
         if voids:
             uow.orders.add_transactions(order.id, voids)

@@ -5,35 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 
 from orderdesk.db import outbox_claims
 from orderdesk.services.clock import FixedClock
 from orderdesk.services.setup import create_token
-from orderdesk.webhooks import ssrf
 from orderdesk.worker.runner import Worker
 from tests.builders import create_order
 from tests.conftest import ALL_SCOPES
-from tests.worker.receiver import Receiver, verify_shopify_hmac
-
-
-@pytest.fixture
-def allow_private(monkeypatch):
-    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
-
-
-@pytest.fixture
-def receiver(services):
-    r = Receiver(secret=services.shop().webhook_secret).start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture
-def svc(api, services, allow_private):
-    """The API client with a token that may also manage fulfillment services."""
-    api.headers["X-Shopify-Access-Token"] = create_token(services, "svc", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
-    return api
+from tests.worker.receiver import verify_shopify_hmac
 
 
 def register(api, name="Mars Fulfillment", callback_url="http://127.0.0.1:9", **extra):
@@ -122,7 +101,7 @@ def test_an_order_stocked_only_at_the_service_location_is_assigned_to_the_servic
     order = _buy(svc, variant, 2)
     assert order.status_code == 201, order.text
     fos = svc.get(f"{svc.base}/orders/{order.json()['order']['id']}/fulfillment_orders.json").json()["fulfillment_orders"]
-    assert [(fo["assigned_location_id"], fo["fulfillment_service_handle"]) for fo in fos] == [(service["location_id"], f"service-{service['id']}")]
+    assert [(fo["assigned_location_id"], fo["fulfillment_service_handle"]) for fo in fos] == [(service["location_id"], service["handle"])]
     assert "request_fulfillment" in fos[0]["supported_actions"]
 
 
@@ -130,7 +109,7 @@ def test_a_moved_fulfillment_order_belongs_to_the_service(svc):
     service = register(svc)
     _, fo = order_at_service(svc, service)
     assert fo["assigned_location_id"] == service["location_id"]
-    assert fo["fulfillment_service_handle"] == f"service-{service['id']}"
+    assert fo["fulfillment_service_handle"] == service["handle"]
     assert fo["request_status"] == "unsubmitted"
 
 
@@ -167,6 +146,26 @@ def test_submit_accept_and_fulfil(svc, services):
     assert [(n["topic"], n["payload"]["kind"]) for n in notes] == [("fulfillment_order_notification", "FULFILLMENT_REQUEST")]
 
 
+def test_outgoing_requests_list_the_request_until_the_service_answers(svc):
+    from tests.api.test_fulfillment_orders import example
+    from tests.api.test_golden_shapes import assert_same_shape
+
+    service = register(svc)
+    _, fo = order_at_service(svc, service)
+    assert fo["outgoing_requests"] == []
+    assert fo["origin"]["location_id"] == service["location_id"] and fo["origin"]["name"] == "Mars Fulfillment"
+    body = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="Fulfill this ASAP please.").json()
+    golden = example("fulfillment_request", "test_1")
+    for key in ("original_fulfillment_order", "submitted_fulfillment_order"):
+        assert_same_shape(body[key], golden[key])
+        assert [(r["kind"], r["message"], r["request_options"]) for r in body[key]["outgoing_requests"]] == [
+            ("fulfillment_request", "Fulfill this ASAP please.", {"notify_customer": False})]
+    assert fo_of(svc, fo["id"])["outgoing_requests"] == body["submitted_fulfillment_order"]["outgoing_requests"]
+    accepted = post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="On it").json()["fulfillment_order"]
+    assert accepted["outgoing_requests"] == []
+    assert_same_shape(accepted, example("fulfillment_request", "test_3")["fulfillment_order"])
+
+
 def test_a_partial_request_leaves_the_rest_unsubmitted(svc):
     service = register(svc)
     _, fo = order_at_service(svc, service)
@@ -179,7 +178,7 @@ def test_a_partial_request_leaves_the_rest_unsubmitted(svc):
     assert [(li["line_item_id"], li["fulfillable_quantity"]) for li in submitted["line_items"] if li["fulfillable_quantity"]] == [(first["line_item_id"], 1)]
     assert rest["request_status"] == "unsubmitted" and rest["assigned_location_id"] == service["location_id"]
     assert sum(li["quantity"] for li in rest["line_items"]) == sum(li["quantity"] for li in fo["line_items"]) - 1
-    assert rest["fulfillment_service_handle"] == f"service-{service['id']}"
+    assert rest["fulfillment_service_handle"] == service["handle"]
 
 
 def test_reject_keeps_the_order_open_and_it_may_be_requested_again(svc, services):
@@ -290,6 +289,100 @@ def test_assigned_fulfillment_orders_by_assignment_status(svc):
     assert ids(assignment_status="fulfillment_requested", **{"location_ids[]": service["location_id"]}) == [requested["id"]]
     assert ids(assignment_status="fulfillment_requested", **{"location_ids[]": service["location_id"] + 1000}) == []
     assert svc.get(f"{svc.base}/assigned_fulfillment_orders.json", params={"assignment_status": "nope"}).status_code == 422
+
+
+def test_assigned_fulfillment_orders_are_the_calling_apps_own(svc, services):
+    from sqlalchemy import update
+
+    from orderdesk.db import tables as t
+
+    mine = register(svc)
+    _, at_mine = order_at_service(svc, mine)
+    venus = {"X-Shopify-Access-Token": create_token(services, "venus", ["read_fulfillments", "write_fulfillments"])}
+    r = svc.post(f"{svc.base}/fulfillment_services.json", headers=venus, json={"fulfillment_service": {"name": "Venus Fulfillment"}})
+    assert r.status_code == 201, r.text
+    theirs = r.json()["fulfillment_service"]
+    _, at_theirs = order_at_service(svc, theirs)
+    merchant = {"X-Shopify-Access-Token": create_token(services, "merchant", ALL_SCOPES + ["read_fulfillments"])}
+
+    def ids(headers=None, **q):
+        r = svc.get(f"{svc.base}/assigned_fulfillment_orders.json", params=q, headers=headers)
+        assert r.status_code == 200, r.text
+        return [f["id"] for f in r.json()["fulfillment_orders"]]
+
+    assert ids() == [at_mine["id"]]
+    assert ids(venus) == [at_theirs["id"]]
+    assert ids(merchant) == []  # an app with no fulfillment service has nothing assigned to it
+    assert ids(**{"location_ids[]": theirs["location_id"]}) == []  # nor through another app's location
+    # without an assignment_status, everything but closed fulfillment orders
+    post(svc, at_mine["id"], "fulfillment_request", "fulfillment_request", message="go")
+    post(svc, at_mine["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    assert ids(assignment_status="fulfillment_accepted") == [at_mine["id"]]
+    done = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": at_mine["id"]}]}})
+    assert done.status_code == 201, done.text
+    assert ids() == []
+    # a service registered before owners were recorded is visible to every app
+    with services.db.writing() as uow:
+        uow.conn.execute(update(t.fulfillment_services).where(t.fulfillment_services.c.id == theirs["id"]).values(api_token_id=None))
+        uow.commit()
+    assert ids(merchant) == [at_theirs["id"]]
+
+
+def test_a_service_fulfillment_order_ships_only_after_the_service_accepts(svc):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    assert "create_fulfillment" not in fo["supported_actions"]  # Shopify offers request_fulfillment instead
+
+    def ship(**extra):
+        return svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"], **extra}]}})
+
+    unsubmitted = ship()
+    assert unsubmitted.status_code == 422, unsubmitted.text
+    assert "request fulfillment" in unsubmitted.json()["errors"]["fulfillment_order"][0]
+    legacy = svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}})
+    assert legacy.status_code == 422, legacy.text
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    submitted = ship()
+    assert submitted.status_code == 422, submitted.text
+    assert "not accepted" in submitted.json()["errors"]["fulfillment_order"][0]
+    assert svc.get(f"{svc.base}/orders/{order['id']}.json").json()["order"]["fulfillment_status"] is None
+    post(svc, fo["id"], "fulfillment_request/reject", "fulfillment_request", message="no")
+    assert ship().status_code == 422
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="again")
+    post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    assert ship().status_code == 201
+
+
+def test_a_partial_request_leaves_no_empty_line_on_the_submitted_order(svc):
+    service = register(svc)
+    _, fo = order_at_service(svc, service)
+    boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
+    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="part",
+             fulfillment_order_line_items=[{"id": boots["id"], "quantity": 2}])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    submitted, rest = body["submitted_fulfillment_order"], body["unsubmitted_fulfillment_order"]
+    assert [(li["id"], li["quantity"], li["fulfillable_quantity"]) for li in submitted["line_items"]] == [(boots["id"], 2, 2)]
+    assert fo_of(svc, fo["id"])["line_items"] == submitted["line_items"]
+    assert sorted((li["line_item_id"], li["quantity"]) for li in rest["line_items"]) == sorted(
+        (li["line_item_id"], li["quantity"] - (2 if li["id"] == boots["id"] else 0)) for li in fo["line_items"])
+    assert all(li["quantity"] > 0 for li in rest["line_items"])
+    assert rest["supported_actions"] == ["request_fulfillment", "cancel_fulfillment_order", "move", "hold"]
+
+
+def test_an_order_with_a_request_at_a_service_is_cancelled_only_after_the_request(svc):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    refused = svc.post(f"{svc.base}/orders/{order['id']}/cancel.json", json={})
+    assert refused.status_code == 422, refused.text
+    assert "fulfillment service" in refused.json()["errors"]["order"][0]
+    assert svc.get(f"{svc.base}/orders/{order['id']}.json").json()["order"]["cancelled_at"] is None
+    # the merchant withdraws the request by cancelling the fulfillment order; its replacement closes with the order
+    replacement = svc.post(f"{svc.base}/fulfillment_orders/{fo['id']}/cancel.json").json()["replacement_fulfillment_order"]
+    assert svc.post(f"{svc.base}/orders/{order['id']}/cancel.json", json={}).status_code == 200
+    got = fo_of(svc, replacement["id"])
+    assert (got["status"], got["request_status"], got["line_items"], got["supported_actions"]) == ("closed", "closed", [], [])
 
 
 # ---- notification delivery -----------------------------------------------------------------------

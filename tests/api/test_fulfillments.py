@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from orderdesk.domain.tracking import tracking_url
 from tests.api.test_fulfillment_orders import example, fos, fulfillment_status, one_fo, ship, topics, verbs
 from tests.api.test_golden_shapes import assert_same_shape
 from tests.api.test_inventory import _buy, _level, _product
@@ -145,9 +146,7 @@ def test_list_one_and_count(api):
     b = ship(api, fo["id"], [(beret["id"], 1)]).json()["fulfillment"]
     listed = api.get(f"{BASE}/orders/{order['id']}/fulfillments.json").json()
     assert [f["id"] for f in listed["fulfillments"]] == [a["id"], b["id"]]
-    golden = dict(example("fulfillment", "test_1")["fulfillments"][0])
-    golden["line_items"] = [{k: v for k, v in li.items() if k != "fulfillment_line_item_id"} for li in golden["line_items"]]
-    assert_same_shape(listed["fulfillments"][0], golden)  # fulfillment_line_item_id: see the xfail below
+    assert_same_shape(listed["fulfillments"][0], example("fulfillment", "test_1")["fulfillments"][0])
     count = api.get(f"{BASE}/orders/{order['id']}/fulfillments/count.json").json()
     assert count == {"count": 2}
     assert set(count) == set(example("fulfillment", "test_4"))
@@ -163,21 +162,52 @@ def test_list_one_and_count(api):
     assert api.get(f"{BASE}/orders/{order['id']}/fulfillments/987654.json").status_code == 404
 
 
-@pytest.mark.xfail(strict=False, reason="bug: listed fulfillments' line_items lack fulfillment_line_item_id (documented in the list examples test_1/test_2)")
 def test_listed_fulfillment_line_items_have_fulfillment_line_item_id(api):
     order, fo, *_ = _order(api)
-    ship(api, fo["id"])
+    first = ship(api, fo["id"], [(fo["line_items"][0]["id"], 1)]).json()["fulfillment"]
+    second = ship(api, fo["id"]).json()["fulfillment"]
     listed = api.get(f"{BASE}/orders/{order['id']}/fulfillments.json").json()["fulfillments"]
     assert_same_shape(listed[0], example("fulfillment", "test_1")["fulfillments"][0])
+    assert_same_shape(listed[1], example("fulfillment", "test_2")["fulfillments"][0])
+    ids = [li["fulfillment_line_item_id"] for f in listed for li in f["line_items"]]
+    assert all(isinstance(i, int) for i in ids) and len(set(ids)) == len(ids) == 3
+    # the same line in another response keeps its id
+    again = api.get(f"{BASE}/orders/{order['id']}/fulfillments/{second['id']}.json").json()["fulfillment"]
+    assert {li["id"]: li["fulfillment_line_item_id"] for li in again["line_items"]} == {
+        li["id"]: li["fulfillment_line_item_id"] for li in listed[1]["line_items"]}
+    assert first["line_items"][0]["fulfillment_line_item_id"] == listed[0]["line_items"][0]["fulfillment_line_item_id"]
 
 
-@pytest.mark.xfail(strict=False, reason="bug: GET /fulfillment_orders/{id}/fulfillments.json (documented, RB 2024-10) is not routed")
 def test_fulfillments_of_a_fulfillment_order(api):
-    order, fo, *_ = _order(api)
-    f = ship(api, fo["id"]).json()["fulfillment"]
+    order, fo, boots, beret = _order(api)
+    assert api.get(f"{BASE}/fulfillment_orders/{fo['id']}/fulfillments.json").json() == {"fulfillments": []}
+    a = ship(api, fo["id"], [(boots["id"], 1)]).json()["fulfillment"]
+    b = ship(api, fo["id"]).json()["fulfillment"]
     r = api.get(f"{BASE}/fulfillment_orders/{fo['id']}/fulfillments.json")
     assert r.status_code == 200, r.text
-    assert [x["id"] for x in r.json()["fulfillments"]] == [f["id"]]
+    assert [x["id"] for x in r.json()["fulfillments"]] == [a["id"], b["id"]]
+    assert set(r.json()) == set(example("fulfillment", "test_3"))
+    assert_same_shape(r.json()["fulfillments"][0], example("fulfillment", "test_3")["fulfillments"][0])
+    fields = api.get(f"{BASE}/fulfillment_orders/{fo['id']}/fulfillments.json", params={"fields": "id,status"}).json()
+    assert fields["fulfillments"][0] == {"id": a["id"], "status": "success"}
+    # another fulfillment order's shipments are not listed
+    _, other_fo, *_ = _order(api)
+    assert api.get(f"{BASE}/fulfillment_orders/{other_fo['id']}/fulfillments.json").json() == {"fulfillments": []}
+
+
+def test_fulfillments_of_an_unknown_fulfillment_order_are_404(api):
+    for fo_id in (987654, 0, 2**63):
+        r = api.get(f"{BASE}/fulfillment_orders/{fo_id}/fulfillments.json")
+        assert r.status_code == 404, r.text
+        assert r.json() == {"errors": "Not Found"}
+
+
+def test_fulfillments_of_a_fulfillment_order_need_read_orders(api, services):
+    from orderdesk.services.setup import create_token
+
+    _, fo, *_ = _order(api)
+    api.headers["X-Shopify-Access-Token"] = create_token(services, "no-orders", ["read_products"])
+    assert api.get(f"{BASE}/fulfillment_orders/{fo['id']}/fulfillments.json").status_code == 403
 
 
 # --- update tracking ----------------------------------------------------------------------------------
@@ -324,7 +354,6 @@ def test_events_of_another_orders_fulfillment_are_404(api):
 # --- undoing shipments of fulfillment orders that changed since -----------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason="bug: POST /fulfillments/{id}/cancel.json is 422 'The fulfillment order is cancelled.' once the FO it shipped from was cancelled (replaced)")
 def test_a_fulfillment_can_be_cancelled_after_its_fulfillment_order_was_replaced(api):
     order, fo, boots, beret = _order(api)
     f = ship(api, fo["id"], [(boots["id"], 1)]).json()["fulfillment"]
@@ -338,7 +367,6 @@ def test_a_fulfillment_can_be_cancelled_after_its_fulfillment_order_was_replaced
     assert open_qty == 4, replacement
 
 
-@pytest.mark.xfail(strict=False, reason="bug (probable): POST /fulfillments/{id}/cancel.json is 422 'on hold; release the hold first' when its FO is on hold; restoring quantities should not need the hold released")
 def test_a_fulfillment_can_be_cancelled_while_its_fulfillment_order_is_on_hold(api):
     order, fo, boots, beret = _order(api)
     f = ship(api, fo["id"], [(boots["id"], 1)]).json()["fulfillment"]
@@ -350,8 +378,78 @@ def test_a_fulfillment_can_be_cancelled_while_its_fulfillment_order_is_on_hold(a
     assert sum(li["fulfillable_quantity"] for li in got["line_items"]) == 4
 
 
-@pytest.mark.xfail(strict=False, reason="gap: Shopify builds tracking_url for known carriers (UPS/USPS/FedEx...); ours stays null")
+def test_undone_units_join_the_replacement_which_keeps_its_line_ids(api):
+    order, fo, boots, beret = _order(api)
+    f = ship(api, fo["id"], [(beret["id"], 1)]).json()["fulfillment"]
+    replacement = api.post(f"{BASE}/fulfillment_orders/{fo['id']}/cancel.json").json()["replacement_fulfillment_order"]
+    assert [li["line_item_id"] for li in replacement["line_items"]] == [boots["line_item_id"]]
+    assert api.post(f"{BASE}/fulfillments/{f['id']}/cancel.json").status_code == 200
+    got = api.get(f"{BASE}/fulfillment_orders/{replacement['id']}.json").json()["fulfillment_order"]
+    assert got["line_items"][0] == replacement["line_items"][0]
+    assert [(li["line_item_id"], li["quantity"], li["fulfillable_quantity"]) for li in got["line_items"]] == [
+        (boots["line_item_id"], 3, 3), (beret["line_item_id"], 1, 1)]
+    assert len({li["id"] for li in got["line_items"]}) == 2
+    assert api.get(f"{BASE}/fulfillment_orders/{fo['id']}.json").json()["fulfillment_order"]["line_items"] == []
+    # the beret's new line ships like any other
+    beret_line = got["line_items"][1]
+    assert ship(api, replacement["id"], [(beret_line["id"], 1)]).status_code == 201
+    assert _line(_get_order(api, order["id"]), beret["line_item_id"])["fulfillable_quantity"] == 0
+
+
+def test_undone_units_of_an_incomplete_fulfillment_order_get_a_new_one(api):
+    order, fo, boots, beret = _order(api)
+    f = ship(api, fo["id"], [(boots["id"], 1)]).json()["fulfillment"]
+    assert api.post(f"{BASE}/fulfillment_orders/{fo['id']}/close.json", json={}).status_code == 200
+    assert api.post(f"{BASE}/fulfillments/{f['id']}/cancel.json").status_code == 200
+    fresh = [f_ for f_ in fos(api, order["id"]) if f_["id"] != fo["id"]]
+    assert [(f_["status"], [(li["line_item_id"], li["fulfillable_quantity"]) for li in f_["line_items"]]) for f_ in fresh] == [
+        ("open", [(boots["line_item_id"], 1)])]
+    assert ship(api, fresh[0]["id"]).status_code == 201
+
+
+def test_a_fulfillment_from_two_fulfillment_orders_goes_back_to_both(api):
+    order, fo, boots, beret = _order(api)
+    # a partial hold, released, leaves two open fulfillment orders at the one location
+    api.post(f"{BASE}/fulfillment_orders/{fo['id']}/hold.json", json={"fulfillment_hold": {
+        "reason": "other", "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 3}]}})
+    api.post(f"{BASE}/fulfillment_orders/{fo['id']}/release_hold.json")
+    both = fos(api, order["id"])
+    assert len(both) == 2
+    r = api.post(f"{BASE}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [
+        {"fulfillment_order_id": f_["id"]} for f_ in both]}})
+    assert r.status_code == 201, r.text
+    assert [f_["status"] for f_ in fos(api, order["id"])] == ["closed", "closed"]
+    assert api.post(f"{BASE}/fulfillments/{r.json()['fulfillment']['id']}/cancel.json").status_code == 200
+    got = fos(api, order["id"])
+    assert [f_["status"] for f_ in got] == ["open", "open"]
+    assert sum(li["fulfillable_quantity"] for f_ in got for li in f_["line_items"]) == 4
+
+
 def test_a_known_carrier_gets_a_tracking_url(api):
     order, fo, *_ = _order(api)
     f = ship(api, fo["id"], tracking_info={"number": "1Z999AA10123456784", "company": "UPS"}).json()["fulfillment"]
     assert f["tracking_url"] and "1Z999AA10123456784" in f["tracking_url"]
+    assert f["tracking_urls"] == [f["tracking_url"]]
+
+
+def test_tracking_urls_are_built_wherever_tracking_is_set(api):
+    order, fo, boots, beret = _order(api)
+    several = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"numbers": ["9400A", "9400B"], "company": "USPS"}).json()["fulfillment"]
+    assert several["tracking_urls"] == [tracking_url("USPS", "9400A"), tracking_url("USPS", "9400B")]
+    # the client's own URL wins; an unknown carrier gets none
+    own = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"number": "1Z1", "company": "UPS", "url": "https://t.example/1Z1"}).json()["fulfillment"]
+    assert own["tracking_url"] == "https://t.example/1Z1"
+    unknown = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"number": "X1", "company": "My Courier"}).json()["fulfillment"]
+    assert unknown["tracking_url"] is None and unknown["tracking_urls"] == []
+    # update_tracking: a new number for a known carrier gets a new link
+    r = api.post(f"{BASE}/fulfillments/{unknown['id']}/update_tracking.json", json={"fulfillment": {"tracking_info": {"company": "FedEx", "number": "7777"}}})
+    assert r.status_code == 200, r.text
+    assert r.json()["fulfillment"]["tracking_url"] == tracking_url("FedEx", "7777")
+    r = api.post(f"{BASE}/fulfillments/{unknown['id']}/update_tracking.json", json={"fulfillment": {"tracking_info": {"number": "8888"}}})
+    assert r.json()["fulfillment"]["tracking_urls"] == [tracking_url("FedEx", "8888")]
+    # the legacy order-scoped create and an order created with its fulfillments
+    legacy = api.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {
+        "tracking_number": "CP123", "tracking_company": "Canada Post", "line_items": [{"id": beret["line_item_id"]}]}}).json()["fulfillment"]
+    assert legacy["tracking_url"] == tracking_url("Canada Post", "CP123")
+    placed = create_order(api, fulfillment_status="fulfilled", fulfillments=[{"tracking_company": "USPS", "tracking_number": "1Z2345"}])
+    assert placed["fulfillments"][0]["tracking_url"] == "https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1=1Z2345"

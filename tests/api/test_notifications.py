@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -15,41 +13,10 @@ from orderdesk.db import queries
 from orderdesk.db import tables as t
 from orderdesk.notifications import render as liquid
 from orderdesk.worker.runner import Worker, default_handlers
+from tests.loopback import Inbox
 from tests.builders import create_order
 
 BASE = "/admin/api/2024-10"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_port():
-    return _free_port()
-
-
-@pytest.fixture
-def inbox(services, smtp_port):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    services.smtp = SmtpSettings(host="127.0.0.1", port=smtp_port, from_address="store@test-shop.example")
-    yield handler
-    controller.stop()
 
 
 class Later:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.loopback import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +27,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT = Path("/tmp/orderdesk-admin-order-list.png")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _orderdesk() -> list[str]:
@@ -54,11 +49,11 @@ def server(tmp_path_factory, chromium_path):
     tmp = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{tmp}/demo.db"
     seeded = subprocess.run(
-        [*_orderdesk(), "demo", "--no-serve", "--database-url", url, "--port", str(_free_port())],
+        [*_orderdesk(), "demo", "--no-serve", "--database-url", url, "--port", str(free_port())],
         capture_output=True, text=True, timeout=120,
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-    port = _free_port()
+    port = free_port()
     log = open(tmp / "server.log", "w+")
     proc = subprocess.Popen(
         [*_orderdesk(), "serve", "--database-url", url, "--host", "127.0.0.1", "--port", str(port)],

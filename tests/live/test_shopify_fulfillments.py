@@ -13,7 +13,6 @@ import shopify
 from pyactiveresource.connection import ResourceNotFound
 
 from tests.builders import order_body
-from tests.live.test_shopify_client import client, live_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.live
 

@@ -11,7 +11,6 @@ import sys
 import threading
 import time
 from collections import defaultdict
-from datetime import timedelta
 
 import pytest
 

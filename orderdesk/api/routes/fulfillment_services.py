@@ -102,7 +102,7 @@ def create_service(request: Request, body: Any = Depends(json_body), principal: 
     data = unwrap(body, "fulfillment_service")
 
     def work(uow):
-        row, errors = service.create_service(services, data, uow=uow)
+        row, errors = service.create_service(services, data, uow=uow, api_token_id=principal.token_id)
         if errors:
             return 422, {"errors": errors}
         return 201, {"fulfillment_service": service.service_json(row)}
@@ -194,7 +194,7 @@ def reject_cancellation(fo_id: int, request: Request, body: Any = Depends(json_b
     return _request(request, principal, fo_id, "reject_cancellation", _parse(body, "cancellation_request"))
 
 
-@router.get("/assigned_fulfillment_orders.json", summary="Fulfillment orders assigned to fulfillment services")
+@router.get("/assigned_fulfillment_orders.json", summary="Fulfillment orders assigned to the calling app's fulfillment services")
 def assigned(request: Request, principal: Principal = Depends(READ_ASSIGNED)) -> dict[str, Any]:
     services = request.app.state.services
     q = request.query_params
@@ -205,5 +205,5 @@ def assigned(request: Request, principal: Principal = Depends(READ_ASSIGNED)) ->
     status = q.get("assignment_status") or None
     if status is not None and status not in service.ASSIGNMENT_STATUSES:
         raise ApiError(422, {"assignment_status": [f"must be one of {', '.join(service.ASSIGNMENT_STATUSES)}"]})
-    pairs = service.assigned(services, assignment_status=status, location_ids=tuple(location_ids))
+    pairs = service.assigned(services, api_token_id=principal.token_id, assignment_status=status, location_ids=tuple(location_ids))
     return {"fulfillment_orders": [_fo_json(services, order, fo) for order, fo in pairs]}

@@ -68,6 +68,8 @@ class HoldIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
     reason: str
     reason_notes: str | None = Field(default=None, max_length=1000)
+    # Hold only these units; the rest move to a new fulfillment order that stays fulfillable.
+    fulfillment_order_line_items: list[LineQuantity] | None = Field(default=None, max_length=250)
 
 
 class EventIn(BaseModel):
@@ -150,7 +152,8 @@ def hold(fo_id: int, request: Request, body: Any = Depends(json_body), principal
     data = HoldIn.model_validate(unwrap(body, "fulfillment_hold"))
     if data.reason not in HOLD_REASONS:
         raise ApiError(422, {"reason": [f"must be one of {', '.join(HOLD_REASONS)}"]})
-    return _action(request, principal, fo_id, "hold", reason=data.reason, reason_notes=data.reason_notes)
+    lines = {li.id: li.quantity for li in data.fulfillment_order_line_items or []} or None
+    return _action(request, principal, fo_id, "hold", reason=data.reason, reason_notes=data.reason_notes, line_items=lines)
 
 
 @router.post("/fulfillment_orders/{fo_id}/release_hold.json", summary="Release a fulfillment order's holds")
@@ -270,6 +273,14 @@ def list_fulfillments(order_id: int, request: Request, principal: Principal = De
     order = service.list_fulfillment_orders(services, order_id, can_read_all=principal.can_read_all_orders)
     fields = params.field_list(request.query_params.get("fields"))
     return {"fulfillments": [only_fields(fulfillment_rest_json(order, f, services.shop()), fields) for f in order.fulfillments]}
+
+
+@router.get("/fulfillment_orders/{fo_id}/fulfillments.json", summary="The fulfillments shipped from a fulfillment order")
+def list_fulfillment_order_fulfillments(fo_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    services = request.app.state.services
+    order, fulfillments = service.fulfillments_of_fulfillment_order(services, fo_id, can_read_all=principal.can_read_all_orders)
+    fields = params.field_list(request.query_params.get("fields"))
+    return {"fulfillments": [only_fields(fulfillment_rest_json(order, f, services.shop()), fields) for f in fulfillments]}
 
 
 @router.get("/orders/{order_id}/fulfillments/count.json", summary="Count an order's fulfillments")

@@ -6,16 +6,17 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from ...representation.deliveries import delivery_json
+from ...services import delivery_log
 from ...services import notifications as notification_service
-from .. import params
-from ..auth import Principal, requires
+from ...services import orders as order_service
+from .. import pagination, params
+from ..auth import Principal, require, requires
 from ..body import json_body, unwrap
 from ..errors import ApiError
 from ..writes import respond
 
 router = APIRouter()
-
-
 
 
 def _text(data: dict[str, Any], key: str) -> str | None:
@@ -78,3 +79,30 @@ def contact(order_id: int, request: Request, body: Any = Depends(json_body), pri
         return 201, {"notification": notification_service.contact_customer(services, order_id, subject or "", text or "", author=principal.name, uow=uow)}
 
     return respond(request, principal, work)
+
+
+def _deliveries(request: Request, order_id: int | None) -> dict[str, Any]:
+    services = request.app.state.services
+    q = request.query_params
+    rows = delivery_log.deliveries(
+        services, order_id=order_id,
+        kind=params.choice(q.get("kind"), "kind", delivery_log.KINDS, "") or None,
+        outcome=params.choice(q.get("outcome"), "outcome", delivery_log.OUTCOMES, "") or None,
+        since_id=params.integer(q.get("since_id"), "since_id") or 0,
+        limit=pagination.parse_limit(q.get("limit")),
+    )
+    shop = services.shop()
+    return {"notification_deliveries": [delivery_json(r, shop) for r in rows]}
+
+
+@router.get("/orders/{order_id}/notification_deliveries.json", summary="Every attempt at the order's emails and fulfillment-service notifications, oldest first")
+def order_deliveries(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    order_service.get_order(request.app.state.services, order_id, can_read_all=principal.can_read_all_orders)
+    return _deliveries(request, order_id)
+
+
+@router.get("/notification_deliveries.json", summary="Attempts at emails and fulfillment-service notifications; filter by kind, outcome, since_id")
+def all_deliveries(request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+    # Across orders there is no cheap age filter, so this list needs the all-orders scope.
+    require(principal, "read_all_orders")
+    return _deliveries(request, params.integer(request.query_params.get("order_id"), "order_id"))

@@ -1,0 +1,48 @@
+"""Fixtures several API test modules share: a real SMTP inbox, loopback receivers, a service token."""
+
+from __future__ import annotations
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from orderdesk.config import SmtpSettings
+from orderdesk.services.setup import create_token
+from orderdesk.webhooks import ssrf
+from tests.conftest import ALL_SCOPES
+from tests.loopback import Inbox, free_port
+from tests.worker.receiver import Receiver
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def inbox(services, smtp_port):
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    services.smtp = SmtpSettings(host="127.0.0.1", port=smtp_port, from_address="store@test-shop.example")
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    # The receivers in these tests listen on loopback, which production refuses.
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
+
+
+@pytest.fixture
+def receiver(services):
+    r = Receiver(secret=services.shop().webhook_secret).start()
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def svc(api, services, allow_private):
+    """The API client with a token that may also manage fulfillment services."""
+    api.headers["X-Shopify-Access-Token"] = create_token(services, "svc", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    return api
