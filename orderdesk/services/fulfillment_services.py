@@ -39,6 +39,9 @@ ASSIGNMENT_STATUSES = {
 MIN_DEADLINE, MAX_DEADLINE = 60, 30 * 86400
 
 # action -> (timeline action, webhook topic, notification kind for the service or None)
+# The answers only the service itself gives; the merchant asks, the service's app decides.
+SERVICE_ANSWERS = frozenset({"accept_request", "reject_request", "accept_cancellation", "reject_cancellation"})
+
 REQUEST_ACTIONS: dict[str, tuple[str, str, str | None]] = {
     "request_fulfillment": ("requested", "fulfillment_orders/fulfillment_request_submitted", "FULFILLMENT_REQUEST"),
     "accept_request": ("request_accepted", "fulfillment_orders/fulfillment_request_accepted", None),
@@ -211,7 +214,7 @@ def notification(service: Any, kind: str, order: Order, fo: FulfillmentOrder, at
 
 
 def act(services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None,
-        **options: Any) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
+        api_token_id: int | None = None, **options: Any) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
     """Submit, accept or reject a fulfillment or cancellation request for one fulfillment order.
 
     Returns the order, the fulfillment order and extras (``unsubmitted_fulfillment_order``
@@ -231,6 +234,8 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         # A fulfillment order that landed at a service's location before the hook ran.
         fulfilling.assign_services(order, uow.fulfillment_services.by_location())
         service = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
+        if action in SERVICE_ANSWERS and service is not None and service["api_token_id"] not in (None, api_token_id):
+            raise InvalidInput(f"Only the app that registered {service['name']} can answer its requests.", field="fulfillment_order")
         message = options.get("message")
         extra: dict[str, Any] = {}
         topics = [(topic, fo)]

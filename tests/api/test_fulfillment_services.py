@@ -452,3 +452,22 @@ def test_holds_and_schedules_show_in_the_diagnosis(svc, services):
     reasons = svc.get(f"{svc.base}/orders/{order['id']}/diagnosis.json").json()["diagnosis"]["reasons"]
     scheduled = [r for r in reasons if r["code"] == "fulfillment_scheduled"]
     assert scheduled and when[:10] in scheduled[0]["message"]
+
+
+def test_only_the_app_that_registered_the_service_can_answer_its_requests(svc, services):
+    service = register(svc)
+    _, fo = order_at_service(svc, service)
+    assert post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="Please ship").status_code == 200
+    owner_token = svc.headers["X-Shopify-Access-Token"]
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "another app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+
+    for path, root in (("fulfillment_request/accept", "fulfillment_request"), ("fulfillment_request/reject", "fulfillment_request")):
+        refused = post(svc, fo["id"], path, root, message="mine now")
+        assert refused.status_code == 422, refused.text
+        assert "Only the app that registered Mars Fulfillment" in str(refused.json()["errors"])
+    assert fo_of(svc, fo["id"])["request_status"] == "submitted"
+
+    svc.headers["X-Shopify-Access-Token"] = owner_token
+    accepted = post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="On it")
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["fulfillment_order"]["request_status"] == "accepted"

@@ -149,7 +149,8 @@ def _request(request: Request, principal: Principal, fo_id: int, action: str, da
             options["line_items"] = [li.model_dump() for li in data.line_items]
 
     def work(uow):
-        order, fo, extra = service.act(services, fo_id, action, author=principal.name, uow=uow, **options)
+        order, fo, extra = service.act(services, fo_id, action, author=principal.name, uow=uow,
+                                        api_token_id=principal.token_id, **options)
         if action == "request_fulfillment":
             rest = extra.get("unsubmitted_fulfillment_order")
             body = {
