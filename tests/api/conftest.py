@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from orderdesk.config import SmtpSettings
 from orderdesk.services.setup import create_token
 from orderdesk.webhooks import ssrf
 from tests.conftest import ALL_SCOPES
-from tests.loopback import Inbox, free_port
+from tests.loopback import free_port, smtp_server
 from tests.worker.receiver import Receiver
 
 
@@ -20,12 +19,9 @@ def smtp_port():
 
 @pytest.fixture
 def inbox(services, smtp_port):
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    services.smtp = SmtpSettings(host="127.0.0.1", port=smtp_port, from_address="store@test-shop.example")
-    yield handler
-    controller.stop()
+    with smtp_server(smtp_port) as handler:
+        services.smtp = SmtpSettings(host="127.0.0.1", port=smtp_port, from_address="store@test-shop.example")
+        yield handler
 
 
 @pytest.fixture

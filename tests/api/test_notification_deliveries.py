@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
@@ -16,7 +15,7 @@ from orderdesk.services.setup import create_token
 from orderdesk.worker.runner import Worker
 from tests.api.test_fulfillment_services import order_at_service, post, register
 from tests.api.test_notifications import BASE, Later, email_rows, events, worker
-from tests.loopback import Inbox
+from tests.loopback import smtp_server
 from tests.builders import create_order
 from tests.worker.receiver import Receiver
 
@@ -44,14 +43,9 @@ def test_a_failed_then_sent_email_leaves_two_attempts_and_a_timeline_note(api, s
     failed = [e for e in events(api, order["id"]) if e["verb"] == "mail_failed"]
     assert [e["message"] for e in failed] == ["Order confirmation email to bob.norman@example.com could not be sent; it will be retried."]
     # when the server is back and the retry is due
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    try:
+    with smtp_server(smtp_port) as handler:
         services.clock = Later(timedelta(minutes=5))
         assert worker(services).run_once() == 1
-    finally:
-        controller.stop()
     # then the second attempt is logged as sent, with the Message-ID that went out
     first_again, second = deliveries(api, order["id"])
     assert first_again == first

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import insert
 
 from orderdesk.config import SmtpSettings
@@ -13,7 +12,7 @@ from orderdesk.db import queries
 from orderdesk.db import tables as t
 from orderdesk.notifications import render as liquid
 from orderdesk.worker.runner import Worker, default_handlers
-from tests.loopback import Inbox
+from tests.loopback import smtp_server
 from tests.builders import create_order
 
 BASE = "/admin/api/2024-10"
@@ -155,14 +154,9 @@ def test_an_smtp_outage_leaves_the_row_for_a_later_retry(api, services, smtp_por
     assert row["available_at"] > services.clock.now()
     assert not [e for e in events(api, order["id"]) if e["verb"] == "mail_sent"]
     # when the server is back and the backoff has passed
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
-    controller.start()
-    try:
+    with smtp_server(smtp_port) as handler:
         services.clock = Later(timedelta(minutes=5))
         assert worker(services).run_once() == 1
-    finally:
-        controller.stop()
     # then the same email (same Message-ID) is delivered once
     assert len(handler.messages) == 1
     assert handler.messages[0]["Message-ID"].startswith(f"<{row['event_id']}@")

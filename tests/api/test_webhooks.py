@@ -12,19 +12,7 @@ from orderdesk.services.setup import create_token
 from orderdesk.webhooks import delivery, ssrf
 from orderdesk.worker.runner import Worker
 from tests.builders import create_order
-from tests.worker.receiver import Receiver, verify_shopify_hmac
-
-
-@pytest.fixture
-def allow_private(monkeypatch):
-    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
-
-
-@pytest.fixture
-def receiver(services):
-    r = Receiver(secret=services.shop().webhook_secret).start()
-    yield r
-    r.stop()
+from tests.worker.receiver import verify_shopify_hmac
 
 
 def subscribe(api, address, topic="orders/create", **extra):
