@@ -277,7 +277,8 @@ def server_create_rate(url: str, token: str, body: dict, n: int, threads: int) -
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, ORDERDESK_DATABASE_URL=url)
+    # The per-token leaky bucket would throttle the bench to Shopify's 2 requests/s; throughput is the question here.
+    env = dict(os.environ, ORDERDESK_DATABASE_URL=url, ORDERDESK_RATE_LIMIT="off")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "orderdesk.cli.server:app_factory", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--no-access-log"],

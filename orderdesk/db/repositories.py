@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..domain.customer import Customer
 from ..domain.order import Order
@@ -293,6 +295,24 @@ def _customer_values(customer: Customer, at: datetime) -> dict[str, Any]:
     }
 
 
+def _customer_upsert(dialect_insert) -> Any:
+    stmt = dialect_insert(t.customers)
+    excluded = stmt.excluded
+    return stmt.on_conflict_do_update(
+        index_elements=[t.customers.c.email],
+        set_={
+            "first_name": func.coalesce(t.customers.c.first_name, excluded.first_name),
+            "last_name": func.coalesce(t.customers.c.last_name, excluded.last_name),
+            "phone": func.coalesce(t.customers.c.phone, excluded.phone),
+            "default_address": func.coalesce(t.customers.c.default_address, excluded.default_address),
+            "updated_at": excluded.updated_at,
+        },
+    ).returning(*t.customers.c)
+
+
+_UPSERT_CUSTOMER = {"postgresql": _customer_upsert(postgresql_insert), "sqlite": _customer_upsert(sqlite_insert)}
+
+
 class CustomerRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -305,24 +325,7 @@ class CustomerRepository:
 
     def upsert_by_email(self, customer: Customer, at: datetime) -> Customer:
         """Find the customer with this email, or create one; fill in names it lacks. One statement."""
-        values = _customer_values(customer, at)
-        if self.conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        stmt = dialect_insert(t.customers).values(values)
-        excluded = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[t.customers.c.email],
-            set_={
-                "first_name": func.coalesce(t.customers.c.first_name, excluded.first_name),
-                "last_name": func.coalesce(t.customers.c.last_name, excluded.last_name),
-                "phone": func.coalesce(t.customers.c.phone, excluded.phone),
-                "default_address": func.coalesce(t.customers.c.default_address, excluded.default_address),
-                "updated_at": excluded.updated_at,
-            },
-        ).returning(*t.customers.c)
-        row = self.conn.execute(stmt).mappings().one()
+        row = self.conn.execute(_UPSERT_CUSTOMER[self.conn.dialect.name], _customer_values(customer, at)).mappings().one()
         return customer_from_row(row)
 
     def add(self, customer: Customer, at: datetime) -> Customer:
