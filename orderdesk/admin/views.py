@@ -15,6 +15,7 @@ from ..domain.diagnosis import diagnose
 from ..domain.errors import NotFound
 from ..representation.common import timestamp
 from ..services import fulfillment as fulfillment_service
+from ..services import delivery_log
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -90,6 +91,8 @@ def order_page(order_id: int, request: Request) -> HTMLResponse:
         return templates.TemplateResponse(request, "not_found.html", {"shop": shop}, status_code=404)
     with services.db.reading() as uow:
         events = queries.order_events(uow.conn, order_id, limit=250)
+    # Newest attempts first: staff look here to learn why a customer says no email came.
+    attempts = list(reversed(delivery_log.deliveries(services, order_id=order_id, limit=delivery_log.MAX_LIMIT)))
     fulfilled = order.line_fulfillment()
     reasons = diagnose(order, services.clock.now())
     return templates.TemplateResponse(
@@ -99,6 +102,7 @@ def order_page(order_id: int, request: Request) -> HTMLResponse:
             "shop": shop,
             "order": order,
             "events": list(reversed(events)),
+            "attempts": attempts,
             "fulfilled": fulfilled,
             "reasons": reasons,
             "labels": _labels(),
