@@ -29,7 +29,7 @@ __all__ = [
 DEFAULT_NAMES = (
     "order_confirmation", "order_cancelled", "refund", "payment_receipt", "payment_reminder",
     "shipping_confirmation", "shipping_update", "out_for_delivery", "delivered",
-    "fulfillment_request", "contact_customer",
+    "fulfillment_request", "cancellation_request", "contact_customer",
 )
 SUBJECT_SUFFIX = ".subject"
 

@@ -42,6 +42,9 @@ MIN_DEADLINE, MAX_DEADLINE = 60, 30 * 86400
 # The answers only the service itself gives; the merchant asks, the service's app decides.
 SERVICE_ANSWERS = frozenset({"accept_request", "reject_request", "accept_cancellation", "reject_cancellation"})
 
+# What a service known by its email is sent: the merchant's requests, never the service's own answers.
+EMAILED_REQUESTS = {"request_fulfillment": request_email.TEMPLATE, "request_cancellation": request_email.CANCELLATION_TEMPLATE}
+
 REQUEST_ACTIONS: dict[str, tuple[str, str, str | None]] = {
     "request_fulfillment": ("requested", "fulfillment_orders/fulfillment_request_submitted", "FULFILLMENT_REQUEST"),
     "accept_request": ("request_accepted", "fulfillment_orders/fulfillment_request_accepted", None),
@@ -266,8 +269,8 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         fo_service._commit(uow, services, order, at, was, fo_topics=topics)
         if notify and service is not None and service["callback_url"]:
             uow.outbox.add_many([notification(service, notify, order, fo, at)])
-        if action == "request_fulfillment" and service is not None and service["email"]:
-            uow.outbox.add_many([request_email.outbox_row(service, order, fo, message, at)])
+        if action in EMAILED_REQUESTS and service is not None and service["email"]:
+            uow.outbox.add_many([request_email.outbox_row(service, order, fo, message, at, template=EMAILED_REQUESTS[action])])
     return order, fo, extra
 
 

@@ -58,13 +58,36 @@ def test_a_service_with_a_callback_and_an_email_gets_both(svc, services):
     assert [r["topic"] for r in rows(services, "email")] == ["fulfillment_request"]
 
 
-def test_only_the_fulfillment_request_is_emailed(svc, services):
+def test_the_merchants_requests_are_emailed_but_not_the_services_answers(svc, services):
     service = manual_service(svc)
     _, fo = order_at_service(svc, service)
     post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
     post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
     post(svc, fo["id"], "cancellation_request", "cancellation_request", message="stop")
-    assert [r["topic"] for r in rows(services, "email")] == ["fulfillment_request"]
+    post(svc, fo["id"], "cancellation_request/reject", "cancellation_request", message="already packed")
+    assert [r["topic"] for r in rows(services, "email")] == ["fulfillment_request", "cancellation_request"]
+
+
+def test_a_cancellation_request_is_emailed_with_the_items_not_to_ship(svc, services, inbox):
+    # given a manual service that accepted a request for the whole order
+    service = manual_service(svc)
+    order, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    worker(services).run_once()
+    # when the merchant asks it to cancel
+    r = post(svc, fo["id"], "cancellation_request", "cancellation_request", message="Customer changed their mind")
+    assert r.status_code == 200, r.text
+    worker(services).run_once()
+    # then the service's inbox has the cancellation, with the items and the reason
+    request, cancellation = inbox.messages
+    assert cancellation["To"] == WAREHOUSE
+    assert cancellation["Subject"] == f"Cancellation request for order {order['name']}"
+    html = html_of(cancellation).replace("\r\n", "\n")
+    assert "Customer changed their mind" in html and "Items not to ship" in html
+    assert "<td>Raspberry Beret</td>\n      <td>BERET-1</td>\n      <td align=\"right\">1</td>" in html
+    sent = [e["message"] for e in events(svc, order["id"]) if e["verb"] == "mail_sent"]
+    assert sent[-1] == f"Cancellation request email was sent to {WAREHOUSE}."
 
 
 def test_the_email_is_validated_and_can_be_cleared(svc, services):
