@@ -47,7 +47,9 @@ def _move_to_done(conn: Connection, row_id: int, worker: str, now: datetime, err
     ).mappings().first()
     if row is None:
         return False
-    conn.execute(insert(t.outbox_done).values({**row, "done_at": now, "locked_until": None, "last_error": error}))
+    # Parameters passed apart from the statement, not baked in with .values(): the compiled
+    # INSERT is then cached, where .values() cost ~0.5 ms of SQLAlchemy per call (cProfile).
+    conn.execute(insert(t.outbox_done), {**row, "done_at": now, "locked_until": None, "last_error": error})
     return True
 
 

@@ -65,7 +65,8 @@ class WebhookRepository:
         return {r[0] for r in rows}
 
     def log(self, values: dict[str, Any]) -> None:
-        self.conn.execute(insert(t.webhook_deliveries).values(**values))
+        # Parameters apart from the statement so its compiled form is cached (one per attempt).
+        self.conn.execute(insert(t.webhook_deliveries), values)
 
     def deliveries(self, *, event_id: str | None = None) -> list[Any]:
         query = select(t.webhook_deliveries).order_by(d.id)

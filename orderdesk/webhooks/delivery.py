@@ -9,6 +9,10 @@ is the outbox event id, the same on every retry, so receivers can drop duplicate
 A subscription that already answered 2xx for an event is not sent it again when the row is
 retried for the sake of another subscription. Delivery stays at least once: a worker that
 dies after the receiver answered but before the attempt was logged sends it again.
+
+Cost per row: the subscriptions are read once per topic per claimed batch (``batch``), and the
+last attempt's log entry is handed back to the worker to write in the same transaction that
+finishes or reschedules the row, so a row with one subscription costs one write transaction.
 """
 
 from __future__ import annotations
@@ -21,12 +25,17 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timezone
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from ..db.webhooks import log_attempt
 from ..services.context import Services
 from . import deadline, ssrf
 
@@ -40,8 +49,47 @@ _client: httpx.Client | None = None
 _client_lock = threading.Lock()
 
 
+# Writes the worker runs, on the connection of the transaction that finishes or reschedules
+# the row (see runner.Handler). Typed Any: only orderdesk.db imports SQLAlchemy.
+Record = Callable[[Any], None]
+
+# Subscriptions per topic, shared by the rows of the batch the worker is handling (see ``batch``).
+_batch: ContextVar[dict[str, tuple[float, list[Any]]] | None] = ContextVar("webhook_batch", default=None)
+# A batch of slow receivers can take minutes; past this age the subscriptions are read again,
+# so a deleted or changed subscription stops getting events within seconds.
+BATCH_SUBSCRIPTIONS_MAX_AGE = 5.0
+
+
 class DeliveryFailed(Exception):
-    """At least one subscription did not answer 2xx; the worker retries the row later."""
+    """At least one subscription did not answer 2xx; the worker retries the row later.
+
+    ``record`` logs the last attempt; the worker writes it with the reschedule."""
+
+    def __init__(self, message: str, record: Record | None = None) -> None:
+        super().__init__(message)
+        self.record = record
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Within this block, rows of the same topic share one read of its subscriptions."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def _subscriptions(services: Services, topic: str) -> list[Any]:
+    cache = _batch.get()
+    hit = cache.get(topic) if cache is not None else None
+    if hit is not None and time.monotonic() - hit[0] < BATCH_SUBSCRIPTIONS_MAX_AGE:
+        return hit[1]
+    with services.db.reading() as uow:
+        subscriptions = uow.webhooks.for_topic(topic)
+    if cache is not None:
+        cache[topic] = (time.monotonic(), subscriptions)
+    return subscriptions
 
 
 def total_timeout() -> float:
@@ -107,19 +155,30 @@ def post(address: str, body: bytes, headers: dict[str, str]) -> int:
             return response.status_code
 
 
-def deliver(services: Services, row: Any) -> None:
-    """The worker's handler for ``kind == "webhook"`` rows."""
-    with services.db.reading() as uow:
-        subscriptions = uow.webhooks.for_topic(row["topic"])
-        done = uow.webhooks.delivered(row["event_id"]) if subscriptions else set()
+def deliver(services: Services, row: Any) -> Record | None:
+    """The worker's handler for ``kind == "webhook"`` rows.
+
+    Returns (or, on failure, raises with) the log entry of the last attempt, for the worker
+    to write together with the row's move to done or its reschedule: one transaction, not two.
+    Earlier attempts of a multi-subscription row are logged before the next POST, so a worker
+    that dies mid-row does not send them again. Every attempt is logged either way."""
+    subscriptions = _subscriptions(services, row["topic"])
     if not subscriptions:
-        return
+        return None
+    done: set[int] = set()
+    if row["attempts"] > 1:  # claiming sets attempts to 1 first, so a first attempt has no earlier 2xx
+        with services.db.reading() as uow:
+            done = uow.webhooks.delivered(row["event_id"])
     shop = services.shop()
     secret = shop.webhook_secret or ""
     failures = []
+    unlogged: dict[str, Any] | None = None
     for sub in subscriptions:
         if sub["id"] in done:
             continue
+        if unlogged is not None:  # an earlier subscription's attempt: logged before the next POST
+            _log(services, unlogged)
+            unlogged = None
         body = body_for(row["payload"], sub["fields"])
         webhook_id = str(uuid.uuid4())
         headers = {
@@ -146,15 +205,18 @@ def deliver(services: Services, row: Any) -> None:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         except (OSError, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-        duration_ms = int((time.monotonic() - started) * 1000)
-        with services.db.writing() as uow:
-            from ..db.webhooks import log_attempt
-
-            log_attempt(uow.conn, outbox_id=row["id"], subscription=sub, event_id=row["event_id"], webhook_id=webhook_id,
-                        attempt=row["attempts"], status_code=status, error=error, duration_ms=duration_ms,
-                        at=services.clock.now())
-            uow.commit()
+        unlogged = dict(outbox_id=row["id"], subscription=sub, event_id=row["event_id"], webhook_id=webhook_id,
+                        attempt=row["attempts"], status_code=status, error=error,
+                        duration_ms=int((time.monotonic() - started) * 1000), at=services.clock.now())
         if error:
             failures.append(f"subscription {sub['id']} ({sub['address']}): {error}")
+    record = partial(log_attempt, **unlogged) if unlogged is not None else None
     if failures:
-        raise DeliveryFailed("; ".join(failures))
+        raise DeliveryFailed("; ".join(failures), record)
+    return record
+
+
+def _log(services: Services, entry: dict[str, Any]) -> None:
+    with services.db.writing() as uow:
+        log_attempt(uow.conn, **entry)
+        uow.commit()

@@ -21,6 +21,8 @@ from ..services import archiving, fulfillment, idempotency, payments
 from ..services.fulfillment_services import deliver_notification as notify_fulfillment_service
 from ..services.context import Services
 from ..services.notifications import send as send_email
+from ..webhooks.delivery import Record
+from ..webhooks.delivery import batch as webhook_batch
 from ..webhooks.delivery import deliver as deliver_webhook
 
 log = logging.getLogger("orderdesk.worker")
@@ -30,8 +32,11 @@ BACKOFF = (60, 240, 960, 3840, 15360, 21600, 21600, 21600)
 MAX_ATTEMPTS = len(BACKOFF) + 1
 PRUNE_EVERY_SECONDS = 3600
 
-# A handler gets the whole outbox row (id, event_id, kind, topic, payload, attempts, ...).
-Handler = Callable[[Services, Any], None]
+# A handler gets the whole outbox row (id, event_id, kind, topic, payload, attempts, ...). It may
+# return, or attach to the exception it raises as ``exc.record``, a function of the connection
+# that the worker runs in the transaction finishing or rescheduling the row (webhooks log their
+# last attempt so: the log entry and the row's new state commit together, one commit not two).
+Handler = Callable[[Services, Any], Record | None]
 
 
 def expire_authorization(services: Services, row: Any) -> None:
@@ -85,12 +90,15 @@ class Worker:
         try:
             if handler is None:
                 raise LookupError(f"no handler for {row['kind']} {row['topic']}")
-            handler(self.services, row)
+            record = handler(self.services, row)
         except Exception as exc:  # a failing row must never stop the others
             log.warning("outbox row %s (%s) failed: %s", row["id"], row["topic"], exc)
             error = f"{type(exc).__name__}: {exc}"
             now = self.services.clock.now()
+            record = getattr(exc, "record", None)
             with self.services.db.writing() as uow:
+                if record is not None:
+                    record(uow.conn)
                 if row["attempts"] >= MAX_ATTEMPTS:
                     outbox_claims.give_up(uow.conn, row["id"], self.name, error, now)
                 else:
@@ -99,14 +107,17 @@ class Worker:
                 uow.commit()
             return
         with self.services.db.writing() as uow:
+            if record is not None:
+                record(uow.conn)  # written even if the lease was lost and ``finish`` does nothing
             outbox_claims.finish(uow.conn, row["id"], self.name, self.services.clock.now())
             uow.commit()
 
     def run_once(self) -> int:
         """Claim one batch and handle it; returns how many rows were claimed."""
         rows = self.claim()
-        for row in rows:
-            self.handle(row)
+        with webhook_batch():  # webhook rows read their topic's subscriptions once per batch
+            for row in rows:
+                self.handle(row)
         return len(rows)
 
     def run_forever(self, *, idle_sleep: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
