@@ -141,6 +141,12 @@ def run(args: argparse.Namespace) -> int:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         from datetime import timedelta
 
+        from ..webhooks import delivery
+
+        try:
+            delivery.total_timeout()
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         runner = Worker(_services(args.database_url), lease=timedelta(seconds=args.lease_seconds))
         if args.once:
             total = 0

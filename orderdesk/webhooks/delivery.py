@@ -26,6 +26,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timezone
@@ -92,10 +94,34 @@ def _subscriptions(services: Services, topic: str) -> list[Any]:
     return subscriptions
 
 
+MAX_TOTAL_TIMEOUT = 60.0
+
+
 def total_timeout() -> float:
+    """Seconds for one attempt. Raises ValueError for a setting that would fail every delivery,
+    so ``orderdesk worker`` refuses to start with it rather than retrying for a day."""
     if TOTAL_TIMEOUT is not None:
         return TOTAL_TIMEOUT
-    return float(os.environ.get("ORDERDESK_WEBHOOK_TIMEOUT") or 5.0)
+    raw = os.environ.get("ORDERDESK_WEBHOOK_TIMEOUT") or "5"
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = float("nan")
+    if not 0.1 <= seconds <= MAX_TOTAL_TIMEOUT:  # also false for nan
+        raise ValueError(f"ORDERDESK_WEBHOOK_TIMEOUT must be a number of seconds from 0.1 to {MAX_TOTAL_TIMEOUT:g}, not {raw!r}")
+    return seconds
+
+
+# getaddrinfo takes no timeout; a few threads let a slow resolver cost the attempt its budget
+# and no more (a resolver stuck for good holds these threads, not the worker).
+_resolvers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
+
+
+def _resolve(host: str, port: int, budget: float) -> str:
+    try:
+        return _resolvers.submit(ssrf.resolve, host, port).result(timeout=budget)
+    except FutureTimeout:
+        raise httpx.ConnectTimeout(f"resolving {host} took longer than {budget:g} s") from None
 
 
 def client() -> httpx.Client:
@@ -141,7 +167,7 @@ def post(address: str, body: bytes, headers: dict[str, str]) -> int:
         url = httpx.URL(address)
         parts = urlsplit(address)
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        ip = ssrf.resolve(parts.hostname or "", port)
+        ip = _resolve(parts.hostname or "", port, budget)
         pinned = url.copy_with(host=ip)
         headers = dict(headers, Host=parts.netloc.rsplit("@", 1)[-1])
         extensions = {"sni_hostname": parts.hostname} if parts.scheme == "https" else {}

@@ -90,3 +90,28 @@ def test_a_trickling_subscriber_is_logged_as_a_timeout_and_retried(api, services
     assert attempt["status_code"] is None and "Timeout" in attempt["error"]
     assert attempt["duration_ms"] < (BUDGET + 0.3) * 1000
     assert row["attempts"] == 1 and "Timeout" in row["last_error"]
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", "nan", "3600"])
+def test_a_setting_that_would_fail_every_delivery_stops_the_worker_from_starting(monkeypatch, capsys, tmp_path, value):
+    from orderdesk.cli.main import main
+
+    monkeypatch.setattr(delivery, "TOTAL_TIMEOUT", None)
+    monkeypatch.setenv("ORDERDESK_WEBHOOK_TIMEOUT", value)
+    assert main(["worker", "--once", "--database-url", f"sqlite:///{tmp_path}/w.db"]) == 2
+    assert "ORDERDESK_WEBHOOK_TIMEOUT must be a number of seconds" in capsys.readouterr().err
+
+
+def test_a_slow_name_lookup_counts_against_the_budget(budget, monkeypatch):
+    # given a resolver that takes longer than the whole attempt may
+    real = ssrf.resolve
+
+    def slow(host, port, **kwargs):
+        time.sleep(BUDGET * 3)
+        return real(host, port, **kwargs)
+
+    monkeypatch.setattr(ssrf, "resolve", slow)
+    # when a webhook is posted, then it fails as a timeout once the budget is spent, not after the lookup
+    elapsed, outcome = timed_post("http://localhost:9")
+    assert isinstance(outcome, httpx.ConnectTimeout), outcome
+    assert elapsed < BUDGET * 2
