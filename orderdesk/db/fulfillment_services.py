@@ -14,12 +14,24 @@ fo = t.fulfillment_orders.c
 MAX_ID = 2**63 - 1
 
 
+def _owned_by(api_token_id: int | None):
+    """The services the app holding ``api_token_id`` owns, plus those with no recorded owner."""
+    if api_token_id is None:
+        return s.api_token_id.is_(None)
+    return (s.api_token_id == api_token_id) | s.api_token_id.is_(None)
+
+
 class FulfillmentServiceRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def list(self) -> list[Any]:
-        return list(self.conn.execute(select(t.fulfillment_services).order_by(s.id)).mappings())
+    def list(self, *, owner: int | None = None, every: bool = True) -> list[Any]:
+        """All the shop's services (``every``), or only those the app holding the token
+        ``owner`` sees: the ones it registered and those with no recorded owner."""
+        query = select(t.fulfillment_services).order_by(s.id)
+        if not every:
+            query = query.where(_owned_by(owner))
+        return list(self.conn.execute(query).mappings())
 
     def get(self, service_id: int) -> Any | None:
         if not 0 < service_id <= MAX_ID:
@@ -47,8 +59,7 @@ class FulfillmentServiceRepository:
     def visible_to(self, api_token_id: int | None) -> list[int]:
         """Ids of the services an app sees the work of: those it registered, and those nobody
         is recorded as owning (registered before owners were recorded)."""
-        owner = s.api_token_id.is_(None) if api_token_id is None else (s.api_token_id == api_token_id) | s.api_token_id.is_(None)
-        return [sid for (sid,) in self.conn.execute(select(s.id).where(owner).order_by(s.id))]
+        return [sid for (sid,) in self.conn.execute(select(s.id).where(_owned_by(api_token_id)).order_by(s.id))]
 
     def add(self, values: dict[str, Any]) -> int:
         return int(self.conn.execute(insert(t.fulfillment_services).values(**values).returning(s.id)).scalar_one())

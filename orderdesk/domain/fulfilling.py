@@ -234,12 +234,22 @@ def move(order: Order, fo: FulfillmentOrder, location_id: int, line_quantities: 
 
 def check_cancellable(order: Order) -> None:
     """Raise unless the order's fulfillment orders let it be cancelled: not while a fulfillment
-    service has a request for it (cancel the request, or the fulfillment order, first)."""
-    if any(fo.status in LIVE and fo.service_id is not None and fo.request_status in REQUEST_IN_FLIGHT for fo in order.fulfillment_orders or []):
+    service has a request for it (withdraw a submitted request by cancelling the fulfillment
+    order; an accepted one ends only when the service accepts a cancellation request)."""
+    pending = [fo for fo in order.fulfillment_orders or [] if fo.status in LIVE and fo.service_id is not None and fo.request_status in REQUEST_IN_FLIGHT]
+    if not pending:
+        return
+    if all(fo.request_status == "submitted" for fo in pending):
         raise InvalidTransition(
-            "A fulfillment service has a fulfillment request for this order; cancel the fulfillment order or have the service accept a cancellation request first",
+            "A fulfillment service has a fulfillment request for this order that it has not accepted yet; "
+            "withdraw it by cancelling the fulfillment order first",
             field="order",
         )
+    raise InvalidTransition(
+        "A fulfillment service has a fulfillment request for this order; request cancellation of the fulfillment order "
+        "and cancel the order once the service accepts the cancellation request",
+        field="order",
+    )
 
 
 def close_for_cancelled_order(order: Order, at: datetime) -> list[FulfillmentOrder]:
@@ -249,6 +259,35 @@ def close_for_cancelled_order(order: Order, at: datetime) -> list[FulfillmentOrd
     for fo in closed:
         fo.close_for_cancelled_order(at)
     return closed
+
+
+def trim_to_owed(order: Order, at: datetime) -> list[FulfillmentOrder]:
+    """After a refund took unshipped units off the order (restock_type cancel, or no_restock of
+    units never shipped), live fulfillment orders must not offer them any more: shipping them
+    would send refunded goods and take the stock twice. The newest fulfillment orders give
+    units up first; one left with nothing to ship closes. Returns those that changed."""
+    live = [fo for fo in order.fulfillment_orders or [] if fo.status in LIVE]
+    changed: list[FulfillmentOrder] = []
+    for line in order.line_items:
+        excess = sum(fl.fulfillable_quantity for fo in live for fl in fo.lines if fl.line_item_id == line.id)
+        excess -= order.fulfillable_quantity(line)
+        for fo in reversed(live):
+            for fl in fo.lines:
+                if excess <= 0:
+                    break
+                if fl.line_item_id == line.id and fl.fulfillable_quantity:
+                    given_up = min(excess, fl.fulfillable_quantity)
+                    fl.quantity -= given_up
+                    excess -= given_up
+                    if fo not in changed:
+                        changed.append(fo)
+    for fo in changed:
+        fo.lines = [fl for fl in fo.lines if fl.quantity > 0]
+        fo.updated_at = at
+        if not any(fl.fulfillable_quantity for fl in fo.lines):
+            # Nothing left to ship: closed, as when the order is cancelled.
+            fo.close_for_cancelled_order(at)
+    return changed
 
 
 def note_change(order: Order, fo: FulfillmentOrder, action: str, at: datetime, author: str | None = None, detail: str = "") -> None:

@@ -88,6 +88,31 @@ NOT_ACCEPTED_YET = {
 AT_SERVICE = ("The fulfillment order is assigned to a fulfillment service, which ships it once it accepts a fulfillment request; "
               "request fulfillment, or move it to one of your locations.")
 
+# While a fulfillment service has a request for a fulfillment order, the merchant may not change
+# what it was asked to ship: request_status -> {action: why not}. As on Shopify, a submitted
+# request is withdrawn by cancelling the fulfillment order; an accepted one only by a cancellation
+# request the service accepts (the action table in TRANSITIONS still applies on top of this).
+_WITHDRAW = "cancel the fulfillment order to withdraw the request first"
+_ASK = "request cancellation first, and the service cancels it once it accepts"
+REQUEST_LOCKS: dict[str, dict[str, str]] = {
+    "submitted": {
+        action: f"A fulfillment request is with the fulfillment service; {_WITHDRAW}."
+        for action in ("hold", "move", "reschedule")
+    },
+    "accepted": {
+        **{action: f"The fulfillment service accepted the fulfillment request; {_ASK}." for action in ("hold", "move", "reschedule")},
+        "cancel": f"The fulfillment service accepted the fulfillment request, so it can't be cancelled directly; {_ASK}.",
+    },
+    "cancellation_requested": {
+        action: "A cancellation request is with the fulfillment service; wait for its answer, or cancel the fulfillment order."
+        for action in ("hold", "move", "reschedule")
+    },
+    "cancellation_rejected": {
+        action: "The fulfillment service rejected the cancellation request and is fulfilling the fulfillment order."
+        for action in ("hold", "move", "reschedule", "cancel")
+    },
+}
+
 WHY_NOT = {
     "on_hold": "The fulfillment order is on hold; release the hold first.",
     "scheduled": "The fulfillment order is scheduled; mark it as open first.",
@@ -142,7 +167,16 @@ class FulfillmentOrder:
         new = TRANSITIONS.get((self.status, action))
         if new is None:
             raise InvalidTransition(WHY_NOT.get(self.status, f"Cannot {action.replace('_', ' ')} a fulfillment order that is {self.status}."), field="fulfillment_order")
+        locked = self.request_lock(action)
+        if locked:
+            raise InvalidTransition(locked, field="fulfillment_order")
         return new
+
+    def request_lock(self, action: str) -> str | None:
+        """Why a fulfillment service's pending or accepted request forbids ``action`` now (see REQUEST_LOCKS)."""
+        if self.service_id is None:
+            return None
+        return REQUEST_LOCKS.get(self.request_status, {}).get(action)
 
     def _move(self, action: str, at: datetime) -> str:
         new = self.check(action)
@@ -165,13 +199,12 @@ class FulfillmentOrder:
             "fulfill": "create_fulfillment", "request_fulfillment": "request_fulfillment", "cancel": "cancel_fulfillment_order",
             "move": "move", "hold": "hold", "release_hold": "release_hold", "open": "mark_as_open",
         }
-        out = [label for action, label in names.items() if (self.status, action) in TRANSITIONS]
-        if self.service_id is None:
+        out = [label for action, label in names.items() if (self.status, action) in TRANSITIONS and self.request_lock(action) is None]
+        if self.service_id is None or self.request_status not in REQUEST_FROM["request_fulfillment"]:
             out = [a for a in out if a != "request_fulfillment"]
-        elif self.request_status in ("submitted", "accepted"):
-            out = [a for a in out if a not in ("create_fulfillment", "request_fulfillment")] + ["request_cancellation"]
-        elif self.request_status in ("cancellation_requested", "cancellation_rejected"):
-            out = [a for a in out if a not in ("request_fulfillment",)]
+        if self.service_id is not None and self.request_status == "accepted" and (self.status, "request_cancellation") in TRANSITIONS:
+            # Shopify offers it once the service accepted; before that, cancelling withdraws the request.
+            out.append("request_cancellation")
         if self.service_id is not None:
             # The service ships it (once it accepts the request), not the merchant.
             out = [a for a in out if a != "create_fulfillment"]
@@ -294,6 +327,14 @@ class FulfillmentOrder:
         if self.service_id and self.request_status == "closed":
             self.request_status = "accepted"  # the service shipped it; now it ships again
         return taken
+
+    def leave_service(self, at: datetime) -> None:
+        """Its fulfillment service was deleted: an ordinary unsubmitted fulfillment order at
+        this location, for the merchant to fulfil or move (no request nobody can answer)."""
+        self.service_id = None
+        self.service_handle = None
+        self.request_status = "unsubmitted"
+        self.updated_at = at
 
     def give_back(self, quantities: dict[int, int], at: datetime) -> dict[int, int]:
         """A fulfillment from this finished (cancelled, incomplete, moved) fulfillment order was

@@ -98,19 +98,20 @@ class LineItem:
     def current_quantity(self) -> int:
         return self.quantity - self.removed_quantity - self.refunded_quantity
 
-    def cancel_room(self, shipped: int) -> int:
-        """Units never shipped and not yet refunded-and-restocked or restocked by a cancel.
+    def unshipped_unrefunded(self, shipped: int) -> int:
+        """Units never shipped and not refunded: what the customer is still owed.
 
         Units refunded without restock count against shipped ones first (those not returned),
         then against unshipped ones.
         """
         no_restock = self.refunded_quantity - self.cancelled_quantity - self.returned_quantity
         unshipped_no_restock = max(0, no_restock - max(shipped - self.returned_quantity, 0))
+        return max(self.quantity - self.removed_quantity - shipped - self.cancelled_quantity - unshipped_no_restock, 0)
+
+    def cancel_room(self, shipped: int) -> int:
+        """Units never shipped and not yet refunded-and-restocked or restocked by a cancel."""
         restocked_by_cancel = self.restocked_quantity - self.cancelled_quantity - self.returned_quantity
-        return max(
-            self.quantity - self.removed_quantity - shipped - self.cancelled_quantity - restocked_by_cancel - unshipped_no_restock,
-            0,
-        )
+        return max(self.unshipped_unrefunded(shipped) - restocked_by_cancel, 0)
 
     def return_room(self, shipped: int) -> int:
         """Shipped units that have not been returned yet."""
@@ -352,11 +353,14 @@ class Order:
         return status.fulfilled_quantities(self.fulfillments)
 
     def fulfillable_quantity(self, line: LineItem) -> int:
-        """Shopify's rule: quantity less the larger of refunded and fulfilled."""
+        """Units never shipped that the customer is still owed.
+
+        Shopify documents ``quantity - max(refunded, fulfilled)``, which guesses whether refunded
+        units were shipped ones; the refund's restock type says so, and ``unshipped_unrefunded`` uses it
+        (2 of 3 refunded unshipped, then 1 shipped: nothing is left, not 1)."""
         if self.cancelled_at is not None:
             return 0
-        done = self.line_fulfillment().get(line.key, 0)
-        return max(line.quantity - line.removed_quantity - max(line.refunded_quantity, done), 0)
+        return line.unshipped_unrefunded(self.line_fulfillment().get(line.key, 0))
 
     def current_totals(self) -> Totals:
         """Totals after refunds (Shopify's ``current_*`` fields)."""

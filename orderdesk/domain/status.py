@@ -71,11 +71,9 @@ def fulfillment_status(
         return "restocked"
     if shipped == 0:
         return None
-    # A line is done once everything not removed is fulfilled or refunded.
-    remaining = sum(
-        max(line.quantity - line.removed_quantity - max(line.refunded_quantity, done.get(line.key, 0)), 0)
-        for line in lines
-    )
+    # A line is done once every unit not removed is shipped or refunded; restocking by an
+    # order cancel does not ship anything, so a cancelled order with one parcel out stays partial.
+    remaining = sum(line.unshipped_unrefunded(done.get(line.key, 0)) for line in lines)
     return "fulfilled" if remaining == 0 else "partial"
 
 

@@ -13,7 +13,7 @@ from ..db.uow import UnitOfWork
 from ..domain import fulfilling
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import ShipmentUpdated
-from ..domain.fulfillment_orders import FulfillmentOrder
+from ..domain.fulfillment_orders import LIVE, FulfillmentOrder
 from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.tracking import tracking_urls as carrier_urls
@@ -38,7 +38,13 @@ def _load(uow: UnitOfWork, services: Services, order_id: int, can_read_all: bool
     return order
 
 
-def _commit(uow: UnitOfWork, services: Services, order: Order, at: datetime, was: str | None, *, new_fulfillments=(), changed_fulfillments=(), fo_topics=(), lines: bool = False) -> None:
+def _commit(uow: UnitOfWork, services: Services, order: Order, at: datetime, was: str | None, *, new_fulfillments=(), changed_fulfillments=(), fo_topics=(), lines: bool = False,
+            splits=()) -> None:
+    """Save the order and its fulfillment work, with its webhooks and emails, in ``uow``.
+
+    ``splits``: (original, remaining, split_line_items, author) for fulfillment orders split
+    here; the remaining one (its id known once saved) gets a timeline event and Shopify's
+    fulfillment_orders/split webhook."""
     shop = services.shop()
     for f in new_fulfillments:
         uow.orders.add_fulfillment(order.id, f)
@@ -51,9 +57,15 @@ def _commit(uow: UnitOfWork, services: Services, order: Order, at: datetime, was
             lines = True
     fulfilling.assign_services(order, uow.fulfillment_services.by_location())
     uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders or [])
+    for original, remaining, _split, who in splits:
+        fulfilling.note_change(order, remaining, "split", at, who, f"from fulfillment order {original.id}")
     uow.orders.save(order, lines=lines)
     rows = [outbox.webhook("fulfillments/create", order.id, fulfillment_rest_json(order, f, shop), at) for f in new_fulfillments]
     rows += [outbox.webhook("fulfillments/update", order.id, fulfillment_rest_json(order, f, shop), at) for f in changed_fulfillments]
+    rows += [outbox.webhook(SPLIT_TOPIC, order.id, {"fulfillment_order": fulfillment_order_json(order, original, shop),
+                                                    "remaining_fulfillment_order": fulfillment_order_json(order, remaining, shop),
+                                                    "replacement_fulfillment_order": None, "split_line_items": split}, at)
+             for original, remaining, split, _who in splits]
     rows += [outbox.webhook(topic, order.id, {"fulfillment_order": fulfillment_order_json(order, fo, shop)}, at) for topic, fo in fo_topics]
     emails = ["shipping_confirmation" for f in new_fulfillments if f.notify_customer]
     outbox.record(uow, order, shop, at, was_paid=None if order.financial_status != "paid" else True, was_fulfillment=was, extra_rows=rows, emails=emails)
@@ -114,9 +126,13 @@ def create_fulfillment(
     legacy_lines: list[tuple[int, int | None]] | None = None,
     author: str | None = None,
     uow: UnitOfWork | None = None,
+    api_token_id: int | None,
 ) -> tuple[Order, Fulfillment]:
     """Ship from fulfillment orders (``requests``: fulfillment order id -> {its line id: qty};
-    empty quantities ship everything left), or, on the legacy path, from an order's lines."""
+    empty quantities ship everything left), or, on the legacy path, from an order's lines.
+
+    A fulfillment service's fulfillment order ships only by the app holding ``api_token_id``
+    that registered the service (anyone, for a service with no recorded owner)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
         if order_id is None:
@@ -134,11 +150,36 @@ def create_fulfillment(
             pairs = fulfilling.legacy_requests(order, legacy_lines)
         else:
             pairs = [(fulfilling.fulfillment_order(order, fo_id), wanted) for fo_id, wanted in requests]
+        _check_service_owner(uow, [fo for fo, _ in pairs], api_token_id)
         f = fulfilling.fulfill(order, pairs, at, tracking_company=tracking.company, tracking_numbers=list(tracking.numbers),
                                tracking_urls=carrier_urls(tracking.company, tracking.numbers, tracking.urls),
                                notify_customer=notify_customer, author=author)
         _commit(uow, services, order, at, was, new_fulfillments=[f])
     return order, f
+
+
+def _check_service_owner(uow: UnitOfWork, fos: list[FulfillmentOrder], api_token_id: int | None) -> None:
+    """Refuse to ship a fulfillment service's fulfillment order for any app but the one that
+    registered the service (a service with no recorded owner is anyone's). A fulfillment
+    order at a service's location counts as the service's even before it was assigned."""
+    by_location = uow.fulfillment_services.by_location()
+    ids = {fo.service_id for fo in fos if fo.service_id is not None}
+    ids |= {by_location[fo.assigned_location_id][0] for fo in fos if fo.assigned_location_id in by_location}
+    ids = sorted(ids)
+    for row in uow.fulfillment_services.many(ids).values():
+        if row["api_token_id"] not in (None, api_token_id):
+            raise InvalidInput(f"Only the app that registered the fulfillment service {row['name']} can fulfill its fulfillment orders.",
+                               field="fulfillment_order")
+
+
+def _forget_deleted_services(uow: UnitOfWork, order: Order, at: datetime) -> None:
+    """Live fulfillment orders of a since-deleted service (a cancelled fulfillment brought one
+    back) become the merchant's: unsubmitted at that location, no dangling service."""
+    live = [fo for fo in order.fulfillment_orders or [] if fo.service_id is not None and fo.status in LIVE]
+    existing = uow.fulfillment_services.many(sorted({fo.service_id for fo in live}))
+    for fo in live:
+        if fo.service_id not in existing:
+            fo.leave_service(at)
 
 
 def _fulfillment(order: Order, fulfillment_id: int) -> Fulfillment:
@@ -159,6 +200,7 @@ def cancel_fulfillment(services: Services, fulfillment_id: int, *, order_id: int
         was = order.fulfillment_status
         f = _fulfillment(order, fulfillment_id)
         fulfilling.cancel_fulfillment(order, f, at, author)
+        _forget_deleted_services(uow, order, at)
         _commit(uow, services, order, at, was, changed_fulfillments=[f])
     return order, f
 
@@ -215,6 +257,7 @@ FO_TOPICS = {
     "cancelled": "fulfillment_orders/cancelled",
     "scheduled_released": "fulfillment_orders/scheduled_fulfillment_order_ready",
 }
+SPLIT_TOPIC = "fulfillment_orders/split"
 
 
 def act(services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None, **options: Any) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
@@ -230,11 +273,17 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         fo = fulfilling.fulfillment_order(order, fo_id)
         extra: dict[str, Any] = {}
         topics = []
+        splits = []
         if action == "hold":
+            before = {line.id: line.quantity for line in fo.lines}
             first, remaining = fulfilling.hold(order, fo, options["reason"], options.get("reason_notes"), at,
                                                line_quantities=options.get("line_items"), author=author)
             topics = [("fulfillment_holds/added", fo)] + ([(FO_TOPICS["held"], fo)] if first else [])
             extra["remaining_fulfillment_order"] = remaining
+            if remaining is not None:
+                after = {line.id: line.quantity for line in fo.lines}
+                split = [{"id": line_id, "quantity": qty - after.get(line_id, 0)} for line_id, qty in before.items() if qty > after.get(line_id, 0)]
+                splits.append((fo, remaining, split, author))
         elif action == "release_hold":
             if fo.release_hold(at):
                 fulfilling.note_change(order, fo, "hold_released", at, author)
@@ -248,7 +297,11 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
             fo.mark_open(at)
             fulfilling.note_change(order, fo, "opened", at, author)
         elif action == "cancel":
+            # Cancelling before the service accepted withdraws the request: it is told, as for a cancellation request.
+            # (The notice lists what was requested, so it is written before the units leave.)
+            notices = _withdrawal_notices(uow, order, fo, at) if fo.service_id is not None and fo.request_status == "submitted" else []
             replacement = fulfilling.cancel_fulfillment_order(order, fo, at)
+            uow.outbox.add_many(notices)
             fulfilling.note_change(order, fo, "cancelled", at, author)
             topics = [(FO_TOPICS["cancelled"], fo)]
             if replacement is not None:
@@ -261,8 +314,28 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
             topics = [(FO_TOPICS["moved"], fo)]
         else:
             raise InvalidInput(f"unknown action {action}", field="action")
-        _commit(uow, services, order, at, was, fo_topics=topics)
+        _commit(uow, services, order, at, was, fo_topics=topics, splits=splits)
     return order, fo, extra
+
+
+WITHDRAWN = "The merchant cancelled the fulfillment order, withdrawing the fulfillment request."
+
+
+def _withdrawal_notices(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, at: datetime) -> list[dict[str, Any]]:
+    """Outbox rows telling the service a submitted request was withdrawn: what a cancellation
+    request sends (a CANCELLATION_REQUEST notification to its callback, the email to its address)."""
+    from . import fulfillment_services  # it builds on this module
+
+    service = uow.fulfillment_services.get(fo.service_id)
+    if service is None:
+        return []
+    rows = []
+    if service["callback_url"]:
+        rows.append(fulfillment_services.notification(service, "CANCELLATION_REQUEST", order, fo, at))
+    if service["email"]:
+        template = fulfillment_services.EMAILED_REQUESTS["request_cancellation"]
+        rows.append(fulfillment_services.request_email.outbox_row(service, order, fo, WITHDRAWN, at, template=template))
+    return rows
 
 
 def _move(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, location_id: int, line_items: dict[int, int] | None, at: datetime, author: str | None) -> dict[str, Any]:
@@ -288,21 +361,24 @@ def _move(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, location_id: int,
 
 
 def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
-    """The scheduled job: a fulfillment order whose fulfill_at has come becomes open."""
+    """The scheduled job: fulfillment orders whose fulfill_at has come become open.
+
+    Every due fulfillment order of the order is released, not only ``fo_id``: a move or a split
+    after scheduling leaves the units on new fulfillment orders that the job never named.
+    """
     at = services.clock.now()
     with writing(services, None) as uow:
         order = uow.orders.get(order_id, for_update=True, fulfillment_orders=True)
         if order is None:
             return
-        try:
-            fo = fulfilling.fulfillment_order(order, fo_id)
-        except NotFound:
+        due = [fo for fo in order.fulfillment_orders
+               if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
+        if not due:
             return
-        if fo.status != "scheduled" or (fo.fulfill_at is not None and fo.fulfill_at > at):
-            return
-        fo.mark_open(at)
-        fulfilling.note_change(order, fo, "scheduled_released", at, "orderdesk")
-        _commit(uow, services, order, at, order.fulfillment_status, fo_topics=[(FO_TOPICS["scheduled_released"], fo)])
+        for fo in due:
+            fo.mark_open(at)
+            fulfilling.note_change(order, fo, "scheduled_released", at, "orderdesk")
+        _commit(uow, services, order, at, order.fulfillment_status, fo_topics=[(FO_TOPICS["scheduled_released"], fo) for fo in due])
 
 
 def shipment_events(services: Services, order_id: int, fulfillment_id: int) -> list[Any]:

@@ -140,18 +140,29 @@ def _validate(data: dict[str, Any], *, partial: bool) -> tuple[dict[str, Any], d
     return values, errors
 
 
-def list_services(services: Services) -> list[Any]:
+def list_services(services: Services, *, api_token_id: int | None, every: bool = False) -> list[Any]:
+    """The services the app holding ``api_token_id`` registered, plus those with no recorded
+    owner; ``every`` (Shopify's ``scope=all``) lists all the shop's services, to read only."""
     with services.db.reading() as uow:
-        return uow.fulfillment_services.list()
+        return uow.fulfillment_services.list(owner=api_token_id, every=every)
 
 
-def get_service(services: Services, service_id: int, uow: UnitOfWork | None = None) -> Any:
+def owned_by(row: Any, api_token_id: int | None) -> bool:
+    """Whether the app holding ``api_token_id`` may act for the service: it registered it,
+    or nobody is recorded as its owner (registered before owners were recorded)."""
+    return row["api_token_id"] is None or row["api_token_id"] == api_token_id
+
+
+def get_service(services: Services, service_id: int, uow: UnitOfWork | None = None, *, api_token_id: int | None) -> Any:
+    """One service, if the app holding ``api_token_id`` owns it (see ``owned_by``); another
+    app's service is NotFound, as if it did not exist, so it can neither be read one by one
+    nor changed (its callback_url and email receive customers' addresses)."""
     if uow is not None:
         row = uow.fulfillment_services.get(service_id)
     else:
         with services.db.reading() as own:
             row = own.fulfillment_services.get(service_id)
-    if row is None:
+    if row is None or not owned_by(row, api_token_id):
         raise NotFound("Not Found")
     return row
 
@@ -179,13 +190,15 @@ def create_service(services: Services, data: dict[str, Any], uow: UnitOfWork | N
         return uow.fulfillment_services.get(service_id), {}
 
 
-def update_service(services: Services, service_id: int, data: dict[str, Any], uow: UnitOfWork | None = None) -> tuple[Any | None, dict[str, list[str]]]:
-    values, errors = _validate(data, partial=True)
-    if errors:
-        return None, errors
+def update_service(services: Services, service_id: int, data: dict[str, Any], uow: UnitOfWork | None = None, *,
+                   api_token_id: int | None) -> tuple[Any | None, dict[str, list[str]]]:
+    """Update a service the app holding ``api_token_id`` owns (another app's is NotFound)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        current = get_service(services, service_id, uow)
+        current = get_service(services, service_id, uow, api_token_id=api_token_id)
+        values, errors = _validate(data, partial=True)
+        if errors:
+            return None, errors
         if "name" in values and values["name"] != current["name"]:
             other = uow.fulfillment_services.find(name=values["name"])
             if other is not None and other["id"] != service_id:
@@ -196,12 +209,12 @@ def update_service(services: Services, service_id: int, data: dict[str, Any], uo
         return uow.fulfillment_services.get(service_id), {}
 
 
-def delete_service(services: Services, service_id: int, uow: UnitOfWork | None = None) -> None:
-    """Delete the service; its location is deactivated and its open fulfillment orders
-    become the merchant's (unsubmitted)."""
+def delete_service(services: Services, service_id: int, uow: UnitOfWork | None = None, *, api_token_id: int | None) -> None:
+    """Delete the service (only the app that owns it may; another app's is NotFound); its
+    location is deactivated and its open fulfillment orders become the merchant's (unsubmitted)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        current = get_service(services, service_id, uow)
+        current = get_service(services, service_id, uow, api_token_id=api_token_id)
         uow.fulfillment_services.delete(service_id)
         uow.fulfillment_services.update_location(current["location_id"], {"active": False, "updated_at": at})
 
@@ -237,7 +250,7 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         # A fulfillment order that landed at a service's location before the hook ran.
         fulfilling.assign_services(order, uow.fulfillment_services.by_location())
         service = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
-        if action in SERVICE_ANSWERS and service is not None and service["api_token_id"] not in (None, api_token_id):
+        if action in SERVICE_ANSWERS and service is not None and not owned_by(service, api_token_id):
             raise InvalidInput(f"Only the app that registered {service['name']} can answer its requests.", field="fulfillment_order")
         message = options.get("message")
         extra: dict[str, Any] = {}

@@ -181,11 +181,18 @@ def preview(services: Services, name: str, order_id: int, *, subject: str | None
     return {"name": name, "subject": rendered.subject, "html": rendered.html}
 
 
+# Templates addressed to fulfillment services, never to the shopper.
+NOT_FOR_CUSTOMERS = frozenset({"fulfillment_request", "cancellation_request"})
+
+
 def resend(services: Services, order_id: int, name: str, *, author: str | None = None, uow: UnitOfWork | None = None) -> dict[str, Any]:
     """Queue the notification again and note it on the timeline."""
     _known(name)
     if name == "contact_customer":
         raise InvalidInput("Use contact.json to write to the customer", field="name")
+    if name in NOT_FOR_CUSTOMERS:
+        # These list the order's lines and address for a warehouse; the customer must never get them.
+        raise InvalidInput(f"The {title(name).lower()} email goes to a fulfillment service, not to the customer", field="name")
     at = services.clock.now()
     with writing(services, uow) as uow:
         order = _order(uow, order_id)

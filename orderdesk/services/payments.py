@@ -364,6 +364,10 @@ def create_refund(services: Services, order_id: int, request: RefundRequest, *, 
         order = load_for_change(uow, order_id, visible_since(services, can_read_all))
         was = (order.financial_status == "paid", order.fulfillment_status)
         refund, failed = _refund_with_stock(uow, order, request, at, author)
+        if refund is not None and refund.lines:
+            uow.orders.load_fulfillment_orders(order)
+            if fulfilling.trim_to_owed(order, at):
+                uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
         _commit_refund(uow, services, order, refund, failed, at, was, lines_changed=refund is not None and bool(refund.lines))
     return RefundOutcome(order, refund, failed)
 

@@ -649,3 +649,141 @@ def test_cancelling_the_order_closes_held_and_partly_shipped_fulfillment_orders(
     assert [f_["status"] for f_ in fos(api, order["id"])] == ["closed"]
     assert _fulfillable_everywhere(api, order["id"]) == 0
     assert boots  # the boots were never shipped and now never will be
+
+
+# --- while a fulfillment service has the request ------------------------------------------------
+
+
+def _submitted(svc, **service_options):
+    from tests.api.test_fulfillment_services import order_at_service, post, register
+
+    service = register(svc, **service_options)
+    order, fo = order_at_service(svc, service)
+    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    assert r.status_code == 200, r.text
+    return service, order, r.json()["submitted_fulfillment_order"]
+
+
+def _service_rows(services, kind):
+    from orderdesk.db import outbox_claims
+
+    with services.db.reading() as uow:
+        return outbox_claims.pending(uow.conn, kinds=(kind,))
+
+
+def _merchant_changes_refused(svc, fo_id, where):
+    for action, body in [("hold", {"fulfillment_hold": {"reason": "other"}}),
+                         ("move", {"fulfillment_order": {"new_location_id": where}}),
+                         ("reschedule", {"fulfillment_order": {"new_fulfill_at": "2099-01-01T00:00:00Z"}})]:
+        r = act(svc, fo_id, action, body)
+        assert r.status_code == 422, (action, r.text)
+        if action == "hold":  # the others may be refused by the status already (in_progress can't move)
+            assert "fulfillment service" in r.json()["errors"]["fulfillment_order"][0], r.text
+
+
+def test_a_submitted_request_offers_only_cancel_and_refuses_hold_move_and_reschedule(svc, services):
+    _, order, fo = _submitted(svc)
+    assert fo["supported_actions"] == ["cancel_fulfillment_order"]
+    before = fos(svc, order["id"])
+    _merchant_changes_refused(svc, fo["id"], second_location(services)["id"])
+    assert fos(svc, order["id"]) == before
+
+
+def test_an_accepted_request_offers_only_request_cancellation_and_refuses_a_direct_cancel(svc, services):
+    from tests.api.test_fulfillment_services import post
+
+    _, order, fo = _submitted(svc)
+    got = post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok").json()["fulfillment_order"]
+    assert (got["status"], got["supported_actions"]) == ("in_progress", ["request_cancellation"])
+    before = fos(svc, order["id"])
+    r = act(svc, fo["id"], "cancel")
+    assert r.status_code == 422 and "request cancellation" in r.json()["errors"]["fulfillment_order"][0], r.text
+    _merchant_changes_refused(svc, fo["id"], second_location(services)["id"])
+    assert fos(svc, order["id"]) == before
+    # the order can't be cancelled under it either; the error says what to do
+    refused = svc.post(f"{svc.base}/orders/{order['id']}/cancel.json", json={})
+    assert refused.status_code == 422 and "request cancellation" in refused.json()["errors"]["order"][0], refused.text
+    # once the merchant asked, Shopify offers the cancel again (golden example), still no hold or move
+    asked = post(svc, fo["id"], "cancellation_request", "cancellation_request", message="stop").json()["fulfillment_order"]
+    assert (asked["request_status"], asked["supported_actions"]) == ("cancellation_requested", ["cancel_fulfillment_order"])
+    _merchant_changes_refused(svc, fo["id"], second_location(services)["id"])
+    rejected = post(svc, fo["id"], "cancellation_request/reject", "cancellation_request", message="packed").json()["fulfillment_order"]
+    assert (rejected["request_status"], rejected["supported_actions"]) == ("cancellation_rejected", [])
+    assert act(svc, fo["id"], "cancel").status_code == 422
+
+
+def test_cancelling_a_submitted_request_tells_the_service_like_a_cancellation_request(svc, services):
+    _, order, fo = _submitted(svc, email="orders@packers.example")
+    r = act(svc, fo["id"], "cancel")
+    assert r.status_code == 200, r.text
+    assert r.json()["fulfillment_order"]["request_status"] == "closed"
+    notices = [(n["payload"]["kind"], n["payload"]["fulfillment_order_id"]) for n in _service_rows(services, "service")]
+    assert notices == [("FULFILLMENT_REQUEST", fo["id"]), ("CANCELLATION_REQUEST", fo["id"])]
+    emails = [(e["topic"], e["payload"]["to"]) for e in _service_rows(services, "email") if e["topic"] in ("fulfillment_request", "cancellation_request")]
+    assert emails == [("fulfillment_request", "orders@packers.example"), ("cancellation_request", "orders@packers.example")]
+    # the email lists what the service no longer has to ship
+    withdrawn = [e for e in _service_rows(services, "email") if e["topic"] == "cancellation_request"][0]
+    assert sum(line["quantity"] for line in withdrawn["payload"]["requested_lines"]) == sum(li["quantity"] for li in fo["line_items"])
+
+
+def test_cancelling_an_unsubmitted_service_order_tells_the_service_nothing(svc, services):
+    from tests.api.test_fulfillment_services import order_at_service, register
+
+    _, fo = order_at_service(svc, register(svc))
+    assert act(svc, fo["id"], "cancel").status_code == 200
+    assert _service_rows(services, "service") == []
+
+
+# --- partial holds: duplicates and the split -----------------------------------------------------
+
+
+def test_a_partial_hold_naming_a_line_twice_is_422_and_changes_nothing(api):
+    order = create_order(api, financial_status="paid")
+    fo = one_fo(api, order["id"])
+    boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
+    before = fos(api, order["id"])
+    r = act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "other", "fulfillment_order_line_items": [
+        {"id": boots["id"], "quantity": 1}, {"id": boots["id"], "quantity": 1}]}})
+    assert r.status_code == 422 and "fulfillment_order_line_items" in r.json()["errors"], r.text
+    assert fos(api, order["id"]) == before
+
+
+def test_a_partial_move_naming_a_line_twice_is_422(api, services):
+    order = create_order(api, financial_status="paid")
+    fo = one_fo(api, order["id"])
+    boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
+    r = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": second_location(services)["id"], "fulfillment_order_line_items": [
+        {"id": boots["id"], "quantity": 1}, {"id": boots["id"], "quantity": 1}]}})
+    assert r.status_code == 422 and "fulfillment_order_line_items" in r.json()["errors"], r.text
+
+
+def test_a_partial_hold_announces_the_split_and_returns_the_remaining_order(api, services):
+    order = create_order(api, financial_status="paid")
+    fo = one_fo(api, order["id"])
+    boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
+    r = act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "inventory_out_of_stock",
+                                                         "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}]}})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    rest = next(f for f in fos(api, order["id"]) if f["id"] != fo["id"])
+    assert body["remaining_fulfillment_order"] == rest
+    shape(body["fulfillment_order"], example("fulfillment_order", "test_12")["fulfillment_order"])
+    # the split is on the timeline and sent as Shopify's fulfillment_orders/split, before the hold's webhooks
+    assert "fulfillment_order_split" in verbs(services, order["id"])
+    sent = topics(services, order["id"])
+    assert sent.count("fulfillment_orders/split") == 1
+    assert sent.index("fulfillment_orders/split") < sent.index("fulfillment_orders/placed_on_hold")
+    with services.db.reading() as uow:
+        (row,) = [r for r in queries.outbox_rows(uow.conn, subject_id=order["id"]) if r["topic"] == "fulfillment_orders/split"]
+    payload = row["payload"]
+    assert payload["fulfillment_order"]["id"] == fo["id"] and payload["remaining_fulfillment_order"]["id"] == rest["id"]
+    left = [(li["id"], li["quantity"] - (1 if li["id"] == boots["id"] else 0)) for li in fo["line_items"]]
+    assert sorted((s["id"], s["quantity"]) for s in payload["split_line_items"]) == sorted(x for x in left if x[1])
+
+
+def test_a_whole_hold_has_no_remaining_order_and_no_split(api, services):
+    order = create_order(api, financial_status="paid")
+    fo = one_fo(api, order["id"])
+    r = act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "other"}})
+    assert r.status_code == 200 and r.json()["remaining_fulfillment_order"] is None
+    assert "fulfillment_orders/split" not in topics(services, order["id"])

@@ -471,3 +471,111 @@ def test_only_the_app_that_registered_the_service_can_answer_its_requests(svc, s
     accepted = post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="On it")
     assert accepted.status_code == 200, accepted.text
     assert accepted.json()["fulfillment_order"]["request_status"] == "accepted"
+
+
+# ---- per-app protection ----------------------------------------------------------------------
+
+
+def _null_owner(services, service_id):
+    from sqlalchemy import update
+
+    from orderdesk.db import tables as t
+
+    with services.db.writing() as uow:
+        uow.conn.execute(update(t.fulfillment_services).where(t.fulfillment_services.c.id == service_id).values(api_token_id=None))
+        uow.commit()
+
+
+def test_another_apps_service_is_listed_only_with_scope_all_and_never_changed(svc, services):
+    mars = register(svc)
+    owner_token = svc.headers["X-Shopify-Access-Token"]
+    other = create_token(services, "other app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    svc.headers["X-Shopify-Access-Token"] = other
+    url = f"{svc.base}/fulfillment_services/{mars['id']}.json"
+
+    def listed(**q):
+        r = svc.get(f"{svc.base}/fulfillment_services.json", params=q)
+        assert r.status_code == 200, r.text
+        return [s["id"] for s in r.json()["fulfillment_services"]]
+
+    assert listed() == [] and listed(scope="current_client") == []
+    assert listed(scope="all") == [mars["id"]]
+    assert svc.get(f"{svc.base}/fulfillment_services.json", params={"scope": "everyone"}).status_code == 422
+    for r in (svc.get(url), svc.put(url, json={"fulfillment_service": {"callback_url": "http://127.0.0.1:8", "email": "thief@example.com"}}),
+              svc.put(url, json={"fulfillment_service": {"callback_url": "not a url"}}), svc.delete(url)):
+        assert (r.status_code, r.json()) == (404, {"errors": "Not Found"}), r.text
+    venus = register(svc, name="Venus Fulfillment")
+    assert listed() == [venus["id"]] and listed(scope="all") == [mars["id"], venus["id"]]
+
+    svc.headers["X-Shopify-Access-Token"] = owner_token
+    assert svc.get(url).json()["fulfillment_service"] == mars  # unchanged
+    assert listed() == [mars["id"]]
+    assert svc.get(f"{svc.base}/fulfillment_services/{venus['id']}.json").status_code == 404
+
+    # a service registered before owners were recorded is everyone's
+    _null_owner(services, mars["id"])
+    svc.headers["X-Shopify-Access-Token"] = other
+    assert listed() == [mars["id"], venus["id"]]
+    moved = svc.put(url, json={"fulfillment_service": {"email": "ops@example.com"}})
+    assert moved.status_code == 200, moved.text
+
+
+def test_only_the_owning_app_fulfils_its_services_accepted_fulfillment_order(svc, services):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    owner_token = svc.headers["X-Shopify-Access-Token"]
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    body = {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
+    for r in (svc.post(f"{svc.base}/fulfillments.json", json=body),
+              svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}})):
+        assert r.status_code == 422, r.text
+        assert "Only the app that registered the fulfillment service Mars Fulfillment" in r.json()["errors"]["fulfillment_order"][0]
+    assert fo_of(svc, fo["id"])["request_status"] == "accepted"
+    assert svc.get(f"{svc.base}/orders/{order['id']}.json").json()["order"]["fulfillment_status"] is None
+
+    svc.headers["X-Shopify-Access-Token"] = owner_token
+    assert svc.post(f"{svc.base}/fulfillments.json", json=body).status_code == 201
+
+
+def test_a_service_with_no_recorded_owner_is_fulfilled_by_any_app(svc, services):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    _null_owner(services, service["id"])
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    r = svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}})
+    assert r.status_code == 201, r.text
+
+
+def test_a_cancelled_fulfillment_of_a_deleted_service_comes_back_as_the_merchants(svc):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    f = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}})
+    assert f.status_code == 201, f.text
+    assert svc.delete(f"{svc.base}/fulfillment_services/{service['id']}.json").status_code == 200
+    cancelled = svc.post(f"{svc.base}/fulfillments/{f.json()['fulfillment']['id']}/cancel.json")
+    assert cancelled.status_code == 200, cancelled.text
+    fos = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"]
+    live = [x for x in fos if x["status"] in ("open", "in_progress")]
+    assert [(x["request_status"], x["assigned_location_id"], x["fulfillment_service_handle"]) for x in live] == [
+        ("unsubmitted", service["location_id"], "manual")]
+    assert "create_fulfillment" in live[0]["supported_actions"] and "request_cancellation" not in live[0]["supported_actions"]
+    assert svc.post(f"{svc.base}/orders/{order['id']}/cancel.json", json={}).status_code == 200
+
+
+def test_a_cancelled_fulfillment_of_a_deleted_service_may_be_fulfilled_by_the_merchant(svc, services):
+    service = register(svc)
+    order, fo = order_at_service(svc, service)
+    post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
+    post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
+    f = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}})
+    svc.delete(f"{svc.base}/fulfillment_services/{service['id']}.json")
+    svc.post(f"{svc.base}/fulfillments/{f.json()['fulfillment']['id']}/cancel.json")
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "merchant", ALL_SCOPES)
+    again = svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}})
+    assert again.status_code == 201, again.text

@@ -212,6 +212,16 @@ def test_resend_queues_the_email_and_notes_it_on_the_timeline(api, services, inb
     assert api.post(f"{BASE}/orders/{order['id']}/notifications/nope/resend.json").status_code == 404
 
 
+def test_emails_meant_for_a_fulfillment_service_cannot_be_resent_to_the_customer(api, services):
+    order = create_order(api)
+    for name in ("fulfillment_request", "cancellation_request"):
+        response = api.post(f"{BASE}/orders/{order['id']}/notifications/{name}/resend.json")
+        assert response.status_code == 422, response.text
+        assert "goes to a fulfillment service, not to the customer" in str(response.json()["errors"])
+    assert email_rows(services) == []
+    assert not [e for e in events(api, order["id"]) if e["verb"] == "mail_resent"]
+
+
 def test_contact_customer_sends_the_staff_message(api, services, inbox):
     order = create_order(api)
     response = api.post(f"{BASE}/orders/{order['id']}/contact.json", json={"subject": "About your boots", "body": "They ship Monday.\n<b>Sorry</b> for the wait."})

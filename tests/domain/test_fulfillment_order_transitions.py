@@ -15,6 +15,9 @@ import pytest
 from orderdesk.domain.errors import InvalidInput, InvalidTransition
 from orderdesk.domain.fulfillment_orders import (
     HOLD_REASONS,
+    REQUEST_LOCKS,
+    REQUEST_STATUSES,
+    SERVICE_MAY_SHIP,
     STATUSES,
     TRANSITIONS,
     FulfillmentOrder,
@@ -284,8 +287,81 @@ def test_supported_actions_with_a_fulfillment_service():
     fo = make("open", service_id=7)
     assert "request_fulfillment" in fo.supported_actions
     fo.request_status = "submitted"
-    assert "create_fulfillment" not in fo.supported_actions
-    assert "request_cancellation" in fo.supported_actions
+    # Shopify's examples: a submitted request is withdrawn by cancelling, nothing else
+    assert fo.supported_actions == ["cancel_fulfillment_order"]
+
+
+@pytest.mark.parametrize("status,request_status,expected", [
+    ("open", "submitted", ["cancel_fulfillment_order"]),
+    ("in_progress", "accepted", ["request_cancellation"]),
+    ("in_progress", "cancellation_requested", ["cancel_fulfillment_order"]),
+    ("in_progress", "cancellation_rejected", []),
+    ("open", "rejected", ["request_fulfillment", "cancel_fulfillment_order", "move", "hold"]),
+])
+def test_supported_actions_while_a_service_has_the_request_match_shopify(status, request_status, expected):
+    fo = make(status, service_id=7, request_status=request_status, fulfilled=(1, 0) if status == "in_progress" else (0, 0))
+    assert fo.supported_actions == expected
+
+
+def _service_fixture(status: str, request_status: str, action: str) -> FulfillmentOrder:
+    fo = fixture_for(status, action)
+    fo.service_id, fo.request_status = 7, request_status
+    return fo
+
+
+REQUEST_CASES = [(s, rs, m) for s in STATUSES for rs in REQUEST_STATUSES for m in METHODS]
+
+
+def _allowed_at_service(status: str, request_status: str, action: str) -> bool:
+    if (status, action) not in TRANSITIONS or action in REQUEST_LOCKS.get(request_status, {}):
+        return False
+    return action != "fulfill" or request_status in SERVICE_MAY_SHIP
+
+
+@pytest.mark.parametrize("status,request_status,method", REQUEST_CASES, ids=[f"{s}-{rs}-{m}" for s, rs, m in REQUEST_CASES])
+def test_every_status_request_status_and_action_at_a_service(status, request_status, method):
+    """Exhaustive for fulfillment orders at a service: the table, less what REQUEST_LOCKS forbids
+    (and a service ships only an accepted request); a refusal changes nothing."""
+    action = METHODS[method]
+    fo = _service_fixture(status, request_status, action)
+    if not _allowed_at_service(status, request_status, action):
+        before = copy.deepcopy(fo)
+        with pytest.raises(InvalidTransition):
+            call(fo, method)
+        before.updated_at = fo.updated_at
+        assert fo == before
+        return
+    call(fo, method)
+    expected = "open" if action == "release_hold" else TRANSITIONS[(status, action)]
+    assert fo.status == expected, (status, request_status, method, fo.status)
+
+
+@pytest.mark.parametrize("status,request_status", [(s, rs) for s in STATUSES for rs in REQUEST_STATUSES])
+def test_supported_actions_at_a_service_are_moves_that_are_allowed(status, request_status):
+    fo = make(status, service_id=7, request_status=request_status)
+    for label in fo.supported_actions:
+        action = LABELS.get(label, label)
+        if action == "request_cancellation":
+            assert request_status == "accepted" and (status, action) in TRANSITIONS
+        elif action == "request_fulfillment":
+            assert request_status in ("unsubmitted", "rejected") and (status, action) in TRANSITIONS
+        else:
+            assert _allowed_at_service(status, request_status, action), (status, request_status, label)
+
+
+def test_the_request_locks_explain_what_to_do():
+    held = make("open", service_id=7, request_status="submitted")
+    with pytest.raises(InvalidTransition, match="withdraw"):
+        held.hold("other", None, T0)
+    accepted = make("in_progress", service_id=7, request_status="accepted", fulfilled=(1, 0))
+    with pytest.raises(InvalidTransition, match="request cancellation"):
+        accepted.cancel(T0)
+    with pytest.raises(InvalidTransition, match="request cancellation"):
+        accepted.hold("other", None, T0)
+    # a service that was deleted leaves no lock behind
+    orphan = make("open", request_status="submitted")
+    orphan.hold("other", None, T0)
+    assert orphan.status == "on_hold"
 
 
 def test_admin_status():

@@ -34,6 +34,7 @@ def requires_any(*scopes: str):
     return dependency
 
 
+SCOPES = ("current_client", "all")
 READ_SERVICES = requires_any("read_fulfillments")
 WRITE_SERVICES = requires_any("write_fulfillments")
 # The merchant's side (submits requests) and the service's side (answers them).
@@ -83,7 +84,12 @@ def _fo_json(services, order, fo) -> dict[str, Any]:
 @router.get("/fulfillment_services.json", summary="List fulfillment services")
 def list_services(request: Request, principal: Principal = Depends(READ_SERVICES)) -> dict[str, Any]:
     fields = params.field_list(request.query_params.get("fields"))
-    rows = service.list_services(request.app.state.services)
+    # Shopify's scope: current_client (the default) lists the calling app's services (and
+    # those with no recorded owner); all lists every service of the shop, to read only.
+    scope = request.query_params.get("scope") or "current_client"
+    if scope not in SCOPES:
+        raise ApiError(422, {"scope": [f"must be one of {', '.join(SCOPES)}"]})
+    rows = service.list_services(request.app.state.services, api_token_id=principal.token_id, every=scope == "all")
     return {"fulfillment_services": [_only(service.service_json(r), fields) for r in rows]}
 
 
@@ -93,7 +99,11 @@ def _only(data: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
 
 @router.get("/fulfillment_services/{service_id}.json", summary="One fulfillment service")
 def get_service(service_id: int, request: Request, principal: Principal = Depends(READ_SERVICES)) -> dict[str, Any]:
-    return {"fulfillment_service": service.service_json(service.get_service(request.app.state.services, service_id))}
+    # One by one, an app reads only what it lists without scope=all (its own services and
+    # those with no recorded owner); another app's service is a 404, as if it did not exist.
+    # scope=all is the one read-only view of every service of the shop.
+    row = service.get_service(request.app.state.services, service_id, api_token_id=principal.token_id)
+    return {"fulfillment_service": service.service_json(row)}
 
 
 @router.post("/fulfillment_services.json", status_code=201, summary="Register a fulfillment service (it gets its own location)")
@@ -116,7 +126,7 @@ def update_service(service_id: int, request: Request, body: Any = Depends(json_b
     data = unwrap(body, "fulfillment_service")
 
     def work(uow):
-        row, errors = service.update_service(services, service_id, data, uow=uow)
+        row, errors = service.update_service(services, service_id, data, uow=uow, api_token_id=principal.token_id)
         if errors:
             return 422, {"errors": errors}
         return 200, {"fulfillment_service": service.service_json(row)}
@@ -129,7 +139,7 @@ def delete_service(service_id: int, request: Request, principal: Principal = Dep
     services = request.app.state.services
 
     def work(uow):
-        service.delete_service(services, service_id, uow=uow)
+        service.delete_service(services, service_id, uow=uow, api_token_id=principal.token_id)
         return 200, {}
 
     return respond(request, principal, work)

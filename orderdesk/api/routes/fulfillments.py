@@ -142,9 +142,19 @@ def _action(request: Request, principal: Principal, fo_id: int, action: str, **o
             if action == "cancel":
                 replacement = extra.get("replacement_fulfillment_order")
                 body["replacement_fulfillment_order"] = _fo_json(services, order, replacement) if replacement else None
+            elif action == "hold":
+                # GraphQL's fulfillmentOrderHold returns it too: the units a partial hold left fulfillable.
+                remaining = extra.get("remaining_fulfillment_order")
+                body["remaining_fulfillment_order"] = _fo_json(services, order, remaining) if remaining else None
         return 200, body
 
     return respond(request, principal, work)
+
+
+def _no_repeats(line_ids: list[int]) -> None:
+    """Each fulfillment order line item at most once: a repeat would silently collapse into one."""
+    if len(set(line_ids)) != len(line_ids):
+        raise ApiError(422, {"fulfillment_order_line_items": ["must not name the same line item more than once"]})
 
 
 @router.post("/fulfillment_orders/{fo_id}/hold.json", summary="Put a fulfillment order on hold")
@@ -152,6 +162,7 @@ def hold(fo_id: int, request: Request, body: Any = Depends(json_body), principal
     data = HoldIn.model_validate(unwrap(body, "fulfillment_hold"))
     if data.reason not in HOLD_REASONS:
         raise ApiError(422, {"reason": [f"must be one of {', '.join(HOLD_REASONS)}"]})
+    _no_repeats([li.id for li in data.fulfillment_order_line_items or []])
     lines = {li.id: li.quantity for li in data.fulfillment_order_line_items or []} or None
     return _action(request, principal, fo_id, "hold", reason=data.reason, reason_notes=data.reason_notes, line_items=lines)
 
@@ -190,6 +201,7 @@ def move(fo_id: int, request: Request, body: Any = Depends(json_body), principal
     if isinstance(location, bool) or not isinstance(location, int):
         raise ApiError(422, {"new_location_id": ["is required"]})
     lines = [LineQuantity.model_validate(li) for li in data.get("fulfillment_order_line_items") or []]
+    _no_repeats([li.id for li in lines])
     return _action(request, principal, fo_id, "move", new_location_id=location,
                    line_items={li.id: li.quantity or 0 for li in lines} or None)
 
@@ -208,7 +220,8 @@ def create(request: Request, body: Any = Depends(json_body), principal: Principa
 
     def work(uow):
         order, f = service.create_fulfillment(services, requests, tracking=_tracking(data.tracking_info),
-                                              notify_customer=data.notify_customer, author=principal.name, uow=uow)
+                                              notify_customer=data.notify_customer, author=principal.name, uow=uow,
+                                              api_token_id=principal.token_id)
         return 201, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
     return respond(request, principal, work)
@@ -227,7 +240,8 @@ def create_legacy(order_id: int, request: Request, body: Any = Depends(json_body
 
     def work(uow):
         order, f = service.create_fulfillment(services, [], tracking=tracking, notify_customer=data.notify_customer,
-                                              order_id=order_id, legacy_lines=lines, author=principal.name, uow=uow)
+                                              order_id=order_id, legacy_lines=lines, author=principal.name, uow=uow,
+                                              api_token_id=principal.token_id)
         return 201, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
     return respond(request, principal, work)
