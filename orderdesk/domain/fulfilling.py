@@ -298,8 +298,9 @@ def note_change(order: Order, fo: FulfillmentOrder, action: str, at: datetime, a
 def legacy_requests(order: Order, line_items: list[tuple[int, int | None]] | None) -> list[tuple[FulfillmentOrder, dict[int, int]]]:
     """Map the legacy order-scoped create (order line items and quantities) onto fulfillment orders."""
     fos = [fo for fo in order.fulfillment_orders or [] if fo.status in ("open", "in_progress")]
-    # Prefer what the merchant may ship; a service's own fulfillment orders then explain the refusal.
-    fos = [fo for fo in fos if fo.why_not_ship() is None] + [fo for fo in fos if fo.why_not_ship() is not None]
+    # Prefer what the merchant may ship, then a service's (which another app may own); the
+    # rest only explain the refusal.
+    fos = sorted(fos, key=lambda fo: (fo.why_not_ship() is not None, fo.service_id is not None))
     if not line_items:
         return [(fo, {}) for fo in fos if fo.remaining][:1] or _nothing_left(order)
     picks: dict[int, dict[int, int]] = {}

@@ -579,3 +579,23 @@ def test_a_cancelled_fulfillment_of_a_deleted_service_may_be_fulfilled_by_the_me
     svc.headers["X-Shopify-Access-Token"] = create_token(services, "merchant", ALL_SCOPES)
     again = svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}})
     assert again.status_code == 201, again.text
+
+
+def test_the_legacy_create_ships_the_merchants_own_units_before_another_apps_service(svc, services):
+    # given an order split between the merchant's warehouse and another app's accepted service
+    service = register(svc)
+    order = create_order(svc, financial_status="paid")
+    fo = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
+    beret = next(li for li in fo["line_items"] if li["quantity"] == 1)
+    moved = svc.post(f"{svc.base}/fulfillment_orders/{fo['id']}/move.json", json={"fulfillment_order": {
+        "new_location_id": service["location_id"], "fulfillment_order_line_items": [{"id": beret["id"], "quantity": 1}]}})
+    assert moved.status_code == 200, moved.text
+    at_service = moved.json()["moved_fulfillment_order"]
+    assert post(svc, at_service["id"], "fulfillment_request", "fulfillment_request", message="go").status_code == 200
+    assert post(svc, at_service["id"], "fulfillment_request/accept", "fulfillment_request", message="ok").status_code == 200
+    # when the merchant (another app) marks the order fulfilled the legacy way, naming no lines
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "merchant app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    r = svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"notify_customer": False}})
+    # then the boots in the merchant's warehouse ship; the service's beret stays the service's
+    assert r.status_code == 201, r.text
+    assert [li["title"] for li in r.json()["fulfillment"]["line_items"]] == ["Big Brown Bear Boots"]
