@@ -15,6 +15,7 @@ from orderdesk.services.clock import FixedClock
 from orderdesk.services.outbox import webhook
 from orderdesk.webhooks import ssrf
 from orderdesk.worker.runner import Worker
+from tests.api.test_webhooks import deliveries, webhook_rows
 from tests.worker.receiver import Receiver
 
 
@@ -42,16 +43,6 @@ def queue(services, n, topic="orders/create"):
         uow.commit()
 
 
-def pending(services):
-    with services.db.reading() as uow:
-        return outbox_claims.pending(uow.conn, kinds=("webhook",))
-
-
-def log(services):
-    with services.db.reading() as uow:
-        return uow.webhooks.deliveries()
-
-
 def test_a_row_with_one_subscription_is_one_transaction_of_three_statements(services, receiver):
     subscribe(services, receiver.url + "/hook")
     queue(services, 5)
@@ -75,7 +66,7 @@ def test_a_row_with_one_subscription_is_one_transaction_of_three_statements(serv
     assert count("INSERT INTO webhook_deliveries") == count("DELETE FROM outbox") == count("INSERT INTO outbox_done") == 5
     assert counter.count == 1 + 1 + 5 * 3  # claim, subscriptions, then per row: log, delete, insert into outbox_done
     assert len(commits) == 1 + 5  # the claim, then one per row
-    assert len(receiver.requests) == 5 and len(log(services)) == 5 and pending(services) == []
+    assert len(receiver.requests) == 5 and len(deliveries(services)) == 5 and webhook_rows(services) == []
 
 
 def test_the_batch_does_not_outlive_run_once(services, receiver):
@@ -99,16 +90,16 @@ def test_a_2xx_logged_with_the_reschedule_is_not_sent_again(services, receiver):
     queue(services, 1)
     worker = Worker(services, kinds=("webhook",))
     worker.run_once()
-    (row,) = pending(services)
+    (row,) = webhook_rows(services)
     assert "HTTP 500" in row["last_error"]
-    assert [(d["address"].rsplit("/", 1)[1], d["status_code"]) for d in log(services)] == [("fail", 500), ("ok", 200)]
+    assert [(d["address"].rsplit("/", 1)[1], d["status_code"]) for d in deliveries(services)] == [("fail", 500), ("ok", 200)]
     failing["on"] = False
     services.clock = FixedClock(services.clock.now() + timedelta(seconds=61))
     worker.run_once()
     assert [r.path for r in receiver.requests] == ["/fail", "/ok", "/fail"]
     assert {r.header("X-Shopify-Event-Id") for r in receiver.requests} == {row["event_id"]}
-    assert [d["status_code"] for d in log(services)] == [500, 200, 200]
-    assert pending(services) == []
+    assert [d["status_code"] for d in deliveries(services)] == [500, 200, 200]
+    assert webhook_rows(services) == []
 
 
 def test_an_attempt_is_logged_even_when_the_lease_was_lost(services, receiver):
@@ -123,7 +114,7 @@ def test_an_attempt_is_logged_even_when_the_lease_was_lost(services, receiver):
 
     receiver.status["/slow"] = taken_over
     Worker(services, kinds=("webhook",)).run_once()
-    (entry,) = log(services)
+    (entry,) = deliveries(services)
     assert entry["status_code"] == 200
-    (row,) = pending(services)  # not finished under the other worker's feet
+    (row,) = webhook_rows(services)  # not finished under the other worker's feet
     assert row["locked_by"] == "other"
