@@ -24,6 +24,9 @@ def _owned_by(api_token_id: int | None):
 class FulfillmentServiceRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # by_location() for this unit of work: a fulfillment is checked against the services'
+        # locations and then saved with them, and both need the same map.
+        self._by_location: dict[int, tuple[int, str]] | None = None
 
     def list(self, *, owner: int | None = None, every: bool = True) -> list[Any]:
         """All the shop's services (``every``), or only those the app holding the token
@@ -53,8 +56,10 @@ class FulfillmentServiceRepository:
         return self.conn.execute(query.limit(1)).mappings().first()
 
     def by_location(self) -> dict[int, tuple[int, str]]:
-        """Location id -> (id, handle) of the service that owns it."""
-        return {loc: (sid, handle) for sid, loc, handle in self.conn.execute(select(s.id, s.location_id, s.handle))}
+        """Location id -> (id, handle) of the service that owns it, read once per unit of work."""
+        if self._by_location is None:
+            self._by_location = {loc: (sid, handle) for sid, loc, handle in self.conn.execute(select(s.id, s.location_id, s.handle))}
+        return self._by_location
 
     def visible_to(self, api_token_id: int | None) -> list[int]:
         """Ids of the services an app sees the work of: those it registered, and those nobody
@@ -62,9 +67,11 @@ class FulfillmentServiceRepository:
         return [sid for (sid,) in self.conn.execute(select(s.id).where(_owned_by(api_token_id)).order_by(s.id))]
 
     def add(self, values: dict[str, Any]) -> int:
+        self._by_location = None
         return int(self.conn.execute(insert(t.fulfillment_services).values(**values).returning(s.id)).scalar_one())
 
     def update(self, service_id: int, values: dict[str, Any]) -> None:
+        self._by_location = None
         self.conn.execute(update(t.fulfillment_services).where(s.id == service_id).values(**values))
 
     def update_location(self, location_id: int, values: dict[str, Any]) -> None:
@@ -73,6 +80,7 @@ class FulfillmentServiceRepository:
 
     def delete(self, service_id: int) -> None:
         """Remove the service; its live fulfillment orders become the merchant's to fulfil."""
+        self._by_location = None
         self.conn.execute(
             update(t.fulfillment_orders)
             .where(fo.service_id == service_id, fo.status.not_in(("closed", "cancelled", "incomplete")))

@@ -272,18 +272,13 @@ def trim_to_owed(order: Order, at: datetime) -> list[FulfillmentOrder]:
         excess = sum(fl.fulfillable_quantity for fo in live for fl in fo.lines if fl.line_item_id == line.id)
         excess -= order.fulfillable_quantity(line)
         for fo in reversed(live):
-            for fl in fo.lines:
-                if excess <= 0:
-                    break
-                if fl.line_item_id == line.id and fl.fulfillable_quantity:
-                    given_up = min(excess, fl.fulfillable_quantity)
-                    fl.quantity -= given_up
-                    excess -= given_up
-                    if fo not in changed:
-                        changed.append(fo)
+            if excess <= 0:
+                break
+            dropped = fo.drop_unshipped(line.id, excess, at)
+            excess -= dropped
+            if dropped and fo not in changed:
+                changed.append(fo)
     for fo in changed:
-        fo.lines = [fl for fl in fo.lines if fl.quantity > 0]
-        fo.updated_at = at
         if not any(fl.fulfillable_quantity for fl in fo.lines):
             # Nothing left to ship: closed, as when the order is cancelled.
             fo.close_for_cancelled_order(at)

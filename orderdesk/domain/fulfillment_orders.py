@@ -341,7 +341,7 @@ class FulfillmentOrder:
         cancelled: the units no longer belong here; they are to ship from a live one. Returns
         what was taken back."""
         taken = self._unship(quantities, leave=True)
-        self.lines = [line for line in self.lines if line.quantity > 0]
+        self._forget_empty_lines()
         if taken:
             self.updated_at = at
         return taken
@@ -403,9 +403,26 @@ class FulfillmentOrder:
             if gone > 0:
                 leaving.append(FulfillmentOrderLine(line.line_item_id, gone))
                 line.quantity -= gone
+        self._forget_empty_lines()
+        return leaving
+
+    def drop_unshipped(self, line_item_id: int, quantity: int, at: datetime) -> int:
+        """Take up to ``quantity`` unshipped units of an order line off (they were refunded
+        without ever shipping). Returns how many it took."""
+        dropped = 0
+        for line in self.lines:
+            if line.line_item_id == line_item_id and dropped < quantity:
+                gone = min(quantity - dropped, line.fulfillable_quantity)
+                line.quantity -= gone
+                dropped += gone
+        if dropped:
+            self._forget_empty_lines()
+            self.updated_at = at
+        return dropped
+
+    def _forget_empty_lines(self) -> None:
         # Shopify lists no line for units that left (a cancelled fulfillment order has line_items []).
         self.lines = [line for line in self.lines if line.quantity > 0]
-        return leaving
 
     def split_off(self, line_quantities: dict[int, int] | None) -> list[FulfillmentOrderLine]:
         """Lines (by fulfillment-order line id; None = all that remain) to move elsewhere."""

@@ -329,13 +329,7 @@ def _withdrawal_notices(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, at:
     service = uow.fulfillment_services.get(fo.service_id)
     if service is None:
         return []
-    rows = []
-    if service["callback_url"]:
-        rows.append(fulfillment_services.notification(service, "CANCELLATION_REQUEST", order, fo, at))
-    if service["email"]:
-        template = fulfillment_services.EMAILED_REQUESTS["request_cancellation"]
-        rows.append(fulfillment_services.request_email.outbox_row(service, order, fo, WITHDRAWN, at, template=template))
-    return rows
+    return fulfillment_services.notices(service, "request_cancellation", order, fo, WITHDRAWN, at)
 
 
 def _move(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, location_id: int, line_items: dict[int, int] | None, at: datetime, author: str | None) -> dict[str, Any]:

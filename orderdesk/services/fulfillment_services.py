@@ -238,7 +238,7 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
     """
     if action not in REQUEST_ACTIONS:
         raise InvalidInput(f"unknown action {action}", field="action")
-    note, topic, notify = REQUEST_ACTIONS[action]
+    note, topic, _ = REQUEST_ACTIONS[action]
     at = services.clock.now()
     with writing(services, uow) as uow:
         order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
@@ -280,11 +280,21 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
             detail = f"{detail} ({message})" if detail else message
         fulfilling.note_change(order, fo, note, at, author, detail)
         fo_service._commit(uow, services, order, at, was, fo_topics=topics)
-        if notify and service is not None and service["callback_url"]:
-            uow.outbox.add_many([notification(service, notify, order, fo, at)])
-        if action in EMAILED_REQUESTS and service is not None and service["email"]:
-            uow.outbox.add_many([request_email.outbox_row(service, order, fo, message, at, template=EMAILED_REQUESTS[action])])
+        if service is not None:
+            uow.outbox.add_many(notices(service, action, order, fo, message, at))
     return order, fo, extra
+
+
+def notices(service: Any, action: str, order: Order, fo: FulfillmentOrder, message: str | None, at: datetime) -> list[dict[str, Any]]:
+    """Outbox rows telling the service of the merchant's ``action``: a signed notification to its
+    callback URL, the request email to its address. None for the service's own answers."""
+    notify = REQUEST_ACTIONS[action][2]
+    rows = []
+    if notify and service["callback_url"]:
+        rows.append(notification(service, notify, order, fo, at))
+    if action in EMAILED_REQUESTS and service["email"]:
+        rows.append(request_email.outbox_row(service, order, fo, message, at, template=EMAILED_REQUESTS[action]))
+    return rows
 
 
 def assigned(services: Services, *, api_token_id: int | None, assignment_status: str | None = None,
