@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database  # noqa: E402
-from bench.orders import SHOP, Raw, Template, order_body  # noqa: E402
-from orderdesk.db.engine import StatementCounter  # noqa: E402
+from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database
+from bench.orders import SHOP, Raw, Template, order_body
+from orderdesk.db.engine import StatementCounter
 
 PG_BENCH_DB = "orderdesk_bench_ful"
 
@@ -38,16 +38,18 @@ class FulfillmentTemplate:
 
     def __init__(self, raw: Raw, order_id: int, event_after: int, outbox_after: int) -> None:
         self.ful = Template.strip(raw.rows("SELECT * FROM fulfillments WHERE order_id = ? ORDER BY id", (order_id,)))
-        self.events = Template.strip(raw.rows(
-            "SELECT * FROM events WHERE subject_type = 'Order' AND subject_id = ? AND id > ? ORDER BY id", (order_id, event_after)))
+        self.events = Template.strip(
+            raw.rows("SELECT * FROM events WHERE subject_type = 'Order' AND subject_id = ? AND id > ? ORDER BY id", (order_id, event_after))
+        )
         self.outbox = Template.strip(raw.rows("SELECT * FROM outbox WHERE subject_id = ? AND id > ? ORDER BY id", (order_id, outbox_after)))
         _, rows = raw.rows("SELECT fulfillment_status, fulfillment_count, updated_at FROM orders WHERE id = ?", (order_id,))
         self.fulfillment_status, self.fulfillment_count, self.updated_at = rows[0]
         _, rows = raw.rows("SELECT status, updated_at FROM fulfillment_orders WHERE order_id = ?", (order_id,))
-        (self.fo_status, self.fo_updated_at), = rows
+        ((self.fo_status, self.fo_updated_at),) = rows
         assert len(self.ful[1]) == 1 and self.events[1] and self.outbox[1], "the template fulfillment wrote no rows?"
         _, ((prefix, number, offset, suffix, custom),) = raw.rows(
-            "SELECT name_prefix, number, order_number_offset, name_suffix, custom_name FROM orders WHERE id = ?", (order_id,))
+            "SELECT name_prefix, number, order_number_offset, name_suffix, custom_name FROM orders WHERE id = ?", (order_id,)
+        )
         assert order_name(prefix, number, offset, suffix, custom) + ".1" == self.ful[1][0][self.ful[0].index("name")], "order name rule"
 
 
@@ -78,8 +80,10 @@ def raw_fulfill(raw: Raw, tpl: FulfillmentTemplate, order_ids: list[int]) -> flo
     else:
         to_db, from_db = json.dumps, json.loads
     ph = raw.ph
-    lock = (f"SELECT id, fulfillment_status, fulfillment_count, name_prefix, number, order_number_offset, name_suffix, custom_name FROM orders WHERE id = {ph}"
-            + (" FOR UPDATE" if pg else ""))
+    lock = (
+        f"SELECT id, fulfillment_status, fulfillment_count, name_prefix, number, order_number_offset, name_suffix, custom_name FROM orders WHERE id = {ph}"
+        + (" FOR UPDATE" if pg else "")
+    )
     sel = f"SELECT id, status, lines FROM fulfillment_orders WHERE order_id = {ph} ORDER BY id"
     fo_upd = f"UPDATE fulfillment_orders SET lines = {ph}, status = {ph}, updated_at = {ph} WHERE id = {ph}"
     f_sql, e_sql, x_sql = raw.insert_sql("fulfillments", fcols), raw.insert_sql("events", ecols), raw.insert_sql("outbox", xcols)
@@ -92,7 +96,7 @@ def raw_fulfill(raw: Raw, tpl: FulfillmentTemplate, order_ids: list[int]) -> flo
         _, status, count, prefix, number, offset, suffix, custom = cur.fetchone()
         assert status is None and not count, (oid, status, count)
         cur.execute(sel, (oid,))
-        (fo_id, fo_status, lines), = cur.fetchall()
+        ((fo_id, fo_status, lines),) = cur.fetchall()
         assert fo_status == "open", fo_status
         lines = from_db(lines)
         quantities: dict[str, int] = {}
@@ -103,7 +107,12 @@ def raw_fulfill(raw: Raw, tpl: FulfillmentTemplate, order_ids: list[int]) -> flo
                 line["fulfilled"] = line["quantity"]
         cur.execute(fo_upd, (to_db(lines), tpl.fo_status, tpl.fo_updated_at, fo_id))
         row = list(frow)
-        row[f_oid], row[f_name], row[f_qty], row[f_foid] = oid, f"{order_name(prefix, number, offset, suffix, custom)}.{count + 1}", to_db(quantities), fo_id
+        row[f_oid], row[f_name], row[f_qty], row[f_foid] = (
+            oid,
+            f"{order_name(prefix, number, offset, suffix, custom)}.{count + 1}",
+            to_db(quantities),
+            fo_id,
+        )
         cur.execute(f_sql, row)
         evs = []
         for e in erows:
@@ -144,10 +153,21 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
             return order["id"], fos[0]
 
         def fulfill(fo: dict) -> dict:
-            r = client.post(f"{BASE}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{
-                "fulfillment_order_id": fo["id"],
-                "fulfillment_order_line_items": [{"id": li["id"], "quantity": li["fulfillable_quantity"]} for li in fo["line_items"]],
-            }]}})
+            r = client.post(
+                f"{BASE}/fulfillments.json",
+                json={
+                    "fulfillment": {
+                        "line_items_by_fulfillment_order": [
+                            {
+                                "fulfillment_order_id": fo["id"],
+                                "fulfillment_order_line_items": [
+                                    {"id": li["id"], "quantity": li["fulfillable_quantity"]} for li in fo["line_items"]
+                                ],
+                            }
+                        ]
+                    }
+                },
+            )
             assert r.status_code == 201, r.text
             f = r.json()["fulfillment"]
             assert f["status"] == "success", f
@@ -168,8 +188,8 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         t0 = time.perf_counter()
         orders = [create() for _ in range(2 * n + warm + 3)]
         prep_s = time.perf_counter() - t0
-        api_orders, raw_ids = orders[:n], [oid for oid, _ in orders[n:2 * n]]
-        spare = orders[2 * n:]
+        api_orders, raw_ids = orders[:n], [oid for oid, _ in orders[n : 2 * n]]
+        spare = orders[2 * n :]
 
         for _, fo in spare[:warm]:  # warm-up fulfillments and cancels: statement caches, pool, shop cache
             cancel(fulfill(fo)["id"])
@@ -188,7 +208,9 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         # --- raw template: what one API fulfillment wrote
         raw = Raw(backend, raw_target)
         tpl_oid, tpl_fo = spare[warm + 1]
-        _, ((event_max, outbox_max),) = raw.rows("SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(id), 0) FROM outbox)")
+        _, ((event_max, outbox_max),) = raw.rows(
+            "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(id), 0) FROM outbox)"
+        )
         fulfill(tpl_fo)
         tpl = FulfillmentTemplate(raw, tpl_oid, event_max, outbox_max)
         raw_fulfill(raw, tpl, [spare[warm + 2][0]])  # warm-up
@@ -200,17 +222,19 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         for k in range(rounds):
             chunk = n // rounds + (1 if k < n % rounds else 0)
             t0 = time.perf_counter()
-            for _, fo in api_orders[done:done + chunk]:
+            for _, fo in api_orders[done : done + chunk]:
                 made.append(fulfill(fo)["id"])
             api_s += time.perf_counter() - t0
-            raw_s += raw_fulfill(raw, tpl, raw_ids[done:done + chunk])
+            raw_s += raw_fulfill(raw, tpl, raw_ids[done : done + chunk])
             done += chunk
         api_rate, raw_rate = n / api_s, n / raw_s
         ratio = api_rate / raw_rate
 
         # both sides left the same state behind (order status/count, fulfillment order status, one fulfillment each)
         ids = ", ".join(str(i) for i in raw_ids + [oid for oid, _ in api_orders])
-        _, fs = raw.rows(f"SELECT fulfillment_status, fulfillment_count, count(*) FROM orders WHERE id IN ({ids}) GROUP BY fulfillment_status, fulfillment_count")
+        _, fs = raw.rows(
+            f"SELECT fulfillment_status, fulfillment_count, count(*) FROM orders WHERE id IN ({ids}) GROUP BY fulfillment_status, fulfillment_count"
+        )
         assert [tuple(r) for r in fs] == [("fulfilled", 1, 2 * n)], fs
         _, fs = raw.rows(f"SELECT status, count(*) FROM fulfillment_orders WHERE order_id IN ({ids}) GROUP BY status")
         assert [tuple(r) for r in fs] == [(tpl.fo_status, 2 * n)], fs
@@ -241,8 +265,10 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         if args.verbose:
             print_statements(f"\n[{backend}] statements for one POST /fulfillments.json (1 fulfillment order, 2 lines):", create_list)
             print_statements(f"[{backend}] statements for one POST /fulfillments/{{id}}/cancel.json:", cancel_list)
-            print(f"[{backend}] raw fulfillment template: 1 fulfillment, {len(tpl.events[1])} event(s), {len(tpl.outbox[1])} outbox rows "
-                  f"({', '.join(str(r[tpl.outbox[0].index('topic')]) for r in tpl.outbox[1])})")
+            print(
+                f"[{backend}] raw fulfillment template: 1 fulfillment, {len(tpl.events[1])} event(s), {len(tpl.outbox[1])} outbox rows "
+                f"({', '.join(str(r[tpl.outbox[0].index('topic')]) for r in tpl.outbox[1])})"
+            )
     return rows
 
 
@@ -250,7 +276,7 @@ def main() -> int:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("-n", type=int, default=300, help="fulfillments per side (API and raw); 2N+13 orders are prepared")
     args = p.parse_args()
-    return run_all('fulfillments bench', args, run, f"n={args.n}")
+    return run_all("fulfillments bench", args, run, f"n={args.n}")
 
 
 if __name__ == "__main__":

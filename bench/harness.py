@@ -3,6 +3,7 @@
 Each benchmark measures its API path against a raw-driver baseline in the same process; this module
 only keeps the set-up and the printing out of the way, so the files read as the measurements they are.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,8 +107,10 @@ def parser(description: str) -> argparse.ArgumentParser:
 def run_all(title: str, args: argparse.Namespace, run: Callable[[str, argparse.Namespace], list[Row]], settings: str) -> int:
     """Print the machine banner, run each chosen database in turn, and the total time."""
     backends = ["sqlite", "postgres"] if args.db == "all" else [args.db]
-    print(f"orderdesk {title}  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  python {platform.python_version()}  "
-          f"sqlite {sqlite3.sqlite_version}  cpus {os.cpu_count()}  {settings}")
+    print(
+        f"orderdesk {title}  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  python {platform.python_version()}  "
+        f"sqlite {sqlite3.sqlite_version}  cpus {os.cpu_count()}  {settings}"
+    )
     started = time.perf_counter()
     for backend in backends:
         print_table(backend, run(backend, args))

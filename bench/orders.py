@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import text
 
-from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database  # noqa: E402
-from orderdesk.db.engine import StatementCounter  # noqa: E402
-from orderdesk.domain.shop import Shop  # noqa: E402
+from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database
+from orderdesk.db.engine import StatementCounter
+from orderdesk.domain.shop import Shop
 
 PG_BENCH_DB = "orderdesk_bench"
 TARGETS = {"ratio": 0.25, "create_stmts": 8, "get_stmts": 3}
@@ -45,8 +45,14 @@ SHOP = Shop(
 
 
 def order_body() -> dict:
-    addr = {"first_name": "Bob", "last_name": "Norman", "address1": "123 Fake Street", "city": "Fakecity",
-            "country_code": "US", "zip": "K2P 1L4"}
+    addr = {
+        "first_name": "Bob",
+        "last_name": "Norman",
+        "address1": "123 Fake Street",
+        "city": "Fakecity",
+        "country_code": "US",
+        "zip": "K2P 1L4",
+    }
     return {
         "email": "bob.norman@example.com",
         "line_items": [
@@ -106,7 +112,7 @@ class Raw:
         return row
 
     def insert_sql(self, table: str, cols: list[str], returning: bool = False) -> str:
-        sql = f'INSERT INTO {table} ({", ".join(_q(c) for c in cols)}) VALUES ({", ".join([self.ph] * len(cols))})'
+        sql = f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join([self.ph] * len(cols))})"
         return sql + (" RETURNING id" if returning else "")
 
     def close(self) -> None:
@@ -233,7 +239,7 @@ def bulk_clone(raw: Raw, tpl: Template, n: int) -> float:
             if not rows:
                 continue
             if raw.backend == "postgres":
-                with cur.copy(f'COPY {table} ({", ".join(_q(c) for c in cols)}) FROM STDIN') as copy:
+                with cur.copy(f"COPY {table} ({', '.join(_q(c) for c in cols)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
@@ -280,9 +286,22 @@ def server_create_rate(url: str, token: str, body: dict, n: int, threads: int) -
     # The per-token leaky bucket would throttle the bench to Shopify's 2 requests/s; throughput is the question here.
     env = dict(os.environ, ORDERDESK_DATABASE_URL=url, ORDERDESK_RATE_LIMIT="off")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "orderdesk.cli.server:app_factory", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
-        env=env, cwd=str(Path(__file__).resolve().parents[1]),
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "orderdesk.cli.server:app_factory",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=str(Path(__file__).resolve().parents[1]),
     )
     base = f"http://127.0.0.1:{port}{BASE}"
     headers = {"X-Shopify-Access-Token": token}
@@ -294,7 +313,7 @@ def server_create_rate(url: str, token: str, body: dict, n: int, threads: int) -
                 break
             except httpx.TransportError:
                 if time.time() > deadline or proc.poll() is not None:
-                    raise RuntimeError("uvicorn did not start")
+                    raise RuntimeError("uvicorn did not start") from None
                 time.sleep(0.1)
         clients = [httpx.Client(headers=headers, timeout=30) for _ in range(threads)]
         for c in clients:  # warm-up and open the keep-alive connection
@@ -400,12 +419,13 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         if args.profile:
             # The TestClient runs the app in other threads, which cProfile does not see, so profile
             # the route's work directly in this thread: auth lookup, validation, service, rendering.
+            from starlette.responses import JSONResponse
+
             from orderdesk.api.routes import orders as routes
             from orderdesk.db.repositories import TokenRepository
             from orderdesk.representation.orders import order_json
             from orderdesk.schemas.orders import OrderCreate
             from orderdesk.services import orders as order_service
-            from starlette.responses import JSONResponse
 
             def direct() -> None:
                 with services.db.reading() as uow:
@@ -469,12 +489,27 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         ok = lambda good: "met" if good else "MISSED"  # noqa: E731
         rows += [
             ("API create (TestClient, 1 thread)", f"{api_rate:,.0f} orders/s", f"{1000 * api_s / n:.2f} ms/order", ""),
-            *([(f"API create (uvicorn, {args.threads} threads)", f"{srv_rate:,.0f} orders/s", f"ratio {srv_rate / srv_raw_rate:.3f} (raw {srv_raw_rate:,.0f}/s)",
-                 ok(srv_rate / srv_raw_rate >= TARGETS["ratio"]))] if srv_rate else []),
+            *(
+                [
+                    (
+                        f"API create (uvicorn, {args.threads} threads)",
+                        f"{srv_rate:,.0f} orders/s",
+                        f"ratio {srv_rate / srv_raw_rate:.3f} (raw {srv_raw_rate:,.0f}/s)",
+                        ok(srv_rate / srv_raw_rate >= TARGETS["ratio"]),
+                    )
+                ]
+                if srv_rate
+                else []
+            ),
             ("TestClient floor (404, no DB)", f"{floor_ms:.2f} ms/request", "", ""),
             ("raw driver create, 1 txn/order", f"{raw_rate:,.0f} orders/s", f"{1000 * raw_s / n:.2f} ms/order", ""),
             ("ratio API(TestClient)/raw", f"{ratio:.3f}", f"target >= {TARGETS['ratio']}", ok(ratio >= TARGETS["ratio"])),
-            ("SQL statements / create", str(create_stmts), f"target <= {TARGETS['create_stmts']}", ok(create_stmts <= TARGETS["create_stmts"])),
+            (
+                "SQL statements / create",
+                str(create_stmts),
+                f"target <= {TARGETS['create_stmts']}",
+                ok(create_stmts <= TARGETS["create_stmts"]),
+            ),
             ("SQL statements / GET order", str(get_stmts), f"target <= {TARGETS['get_stmts']}", ok(get_stmts <= TARGETS["get_stmts"])),
             (f"bulk load {args.big:,} orders (+lines, txs)", f"{load_s:.1f} s", f"{args.big / load_s:,.0f} orders/s", ""),
             (f"GET orders.json limit=250 ({total:,} rows)", f"{1000 * api_list_s:.1f} ms", f"{list_stmts} statements", ""),
@@ -497,7 +532,7 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=4, help="client threads against a uvicorn subprocess (0: skip)")
     p.add_argument("--profile", action="store_true", help="cProfile 200 API creates")
     args = p.parse_args()
-    return run_all('bench', args, run, f"orders={args.orders} big={args.big}")
+    return run_all("bench", args, run, f"orders={args.orders} big={args.big}")
 
 
 if __name__ == "__main__":

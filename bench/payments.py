@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database  # noqa: E402
-from bench.orders import SHOP, Raw, Template, order_body  # noqa: E402
-from orderdesk.db.engine import StatementCounter  # noqa: E402
+from bench.harness import BASE, bench_shop, parser, print_statements, run_all, scratch_database
+from bench.orders import SHOP, Raw, Template, order_body
+from orderdesk.db.engine import StatementCounter
 
 PG_BENCH_DB = "orderdesk_bench_pay"
 
@@ -37,8 +37,9 @@ class CaptureTemplate:
 
     def __init__(self, raw: Raw, order_id: int, outbox_after: int) -> None:
         self.tx = Template.strip(raw.rows("SELECT * FROM transactions WHERE order_id = ? AND kind = 'capture' ORDER BY id", (order_id,)))
-        self.event = Template.strip(raw.rows(
-            "SELECT * FROM events WHERE subject_type = 'Order' AND subject_id = ? ORDER BY id DESC LIMIT 1", (order_id,)))
+        self.event = Template.strip(
+            raw.rows("SELECT * FROM events WHERE subject_type = 'Order' AND subject_id = ? ORDER BY id DESC LIMIT 1", (order_id,))
+        )
         self.outbox = Template.strip(raw.rows("SELECT * FROM outbox WHERE subject_id = ? AND id > ? ORDER BY id", (order_id, outbox_after)))
         cols, rows = raw.rows("SELECT financial_status, updated_at FROM orders WHERE id = ?", (order_id,))
         self.financial_status, self.updated_at = rows[0]
@@ -61,7 +62,10 @@ def raw_capture(raw: Raw, tpl: CaptureTemplate, order_ids: list[int]) -> float:
     x_sid, x_eid = xcols.index("subject_id"), xcols.index("event_id")
     as_db = type(trow[t_amt])  # str on SQLite (ExactDecimal), Decimal on PostgreSQL
     lock = "SELECT id, financial_status FROM orders WHERE id = ?" + (" FOR UPDATE" if raw.backend == "postgres" else "")
-    lock, sel = lock.replace("?", raw.ph), f"SELECT id, kind, status, amount, amount_presentment, parent_id FROM transactions WHERE order_id = {raw.ph}"
+    lock, sel = (
+        lock.replace("?", raw.ph),
+        f"SELECT id, kind, status, amount, amount_presentment, parent_id FROM transactions WHERE order_id = {raw.ph}",
+    )
     t_sql, e_sql, x_sql = raw.insert_sql("transactions", tcols), raw.insert_sql("events", ecols), raw.insert_sql("outbox", xcols)
     u_sql = f"UPDATE orders SET financial_status = {raw.ph}, updated_at = {raw.ph} WHERE id = {raw.ph}"
     cur = raw.conn.cursor()
@@ -116,10 +120,15 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
             return tx
 
         def refund(order: dict, capture_id: int) -> dict:
-            r = client.post(f"{BASE}/orders/{order['id']}/refunds.json", json={"refund": {
-                "refund_line_items": [{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
-                "transactions": [{"parent_id": capture_id, "amount": "10.00", "kind": "refund"}],
-            }})
+            r = client.post(
+                f"{BASE}/orders/{order['id']}/refunds.json",
+                json={
+                    "refund": {
+                        "refund_line_items": [{"line_item_id": order["line_items"][0]["id"], "quantity": 1}],
+                        "transactions": [{"parent_id": capture_id, "amount": "10.00", "kind": "refund"}],
+                    }
+                },
+            )
             assert r.status_code == 201, r.text
             return r.json()["refund"]
 
@@ -128,8 +137,8 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         t0 = time.perf_counter()
         orders = [create() for _ in range(2 * n + warm + 3)]
         prep_s = time.perf_counter() - t0
-        api_orders, raw_ids = orders[:n], [o["id"] for o in orders[n:2 * n]]
-        spare = orders[2 * n:]
+        api_orders, raw_ids = orders[:n], [o["id"] for o in orders[n : 2 * n]]
+        spare = orders[2 * n :]
 
         for o in spare[:warm]:  # warm-up captures and refunds: statement caches, pool, shop cache
             refund(o, capture(o["id"])["id"])
@@ -160,18 +169,22 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         for k in range(rounds):
             chunk = n // rounds + (1 if k < n % rounds else 0)
             t0 = time.perf_counter()
-            for o in api_orders[done:done + chunk]:
+            for o in api_orders[done : done + chunk]:
                 captures.append((o, capture(o["id"])["id"]))
             api_s += time.perf_counter() - t0
-            raw_s += raw_capture(raw, tpl, raw_ids[done:done + chunk])
+            raw_s += raw_capture(raw, tpl, raw_ids[done : done + chunk])
             done += chunk
         api_rate, raw_rate = n / api_s, n / raw_s
         ratio = api_rate / raw_rate
 
         # both sides left the same state behind
-        _, fs = raw.rows(f"SELECT financial_status, count(*) FROM orders WHERE id IN ({', '.join(str(i) for i in raw_ids + [o['id'] for o in api_orders])}) GROUP BY financial_status")
+        _, fs = raw.rows(
+            f"SELECT financial_status, count(*) FROM orders WHERE id IN ({', '.join(str(i) for i in raw_ids + [o['id'] for o in api_orders])}) GROUP BY financial_status"
+        )
         assert [tuple(r) for r in fs] == [("paid", 2 * n)], fs
-        _, ((raw_caps,),) = raw.rows(f"SELECT count(*) FROM transactions WHERE kind = 'capture' AND order_id IN ({', '.join(str(i) for i in raw_ids)})")
+        _, ((raw_caps,),) = raw.rows(
+            f"SELECT count(*) FROM transactions WHERE kind = 'capture' AND order_id IN ({', '.join(str(i) for i in raw_ids)})"
+        )
         assert raw_caps == n
 
         # --- API refund rate (no raw baseline): one line + one refund transaction per captured order
@@ -194,8 +207,10 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
         if args.verbose:
             print_statements(f"\n[{backend}] statements for one POST /orders/{{id}}/transactions.json (kind capture):", capture_list)
             print_statements(f"[{backend}] statements for one POST /orders/{{id}}/refunds.json (1 line, 1 transaction):", refund_list)
-            print(f"[{backend}] raw capture template: 1 transaction, 1 event, {len(tpl.outbox[1])} outbox rows "
-                  f"({', '.join(str(r[tpl.outbox[0].index('topic')]) for r in tpl.outbox[1])})")
+            print(
+                f"[{backend}] raw capture template: 1 transaction, 1 event, {len(tpl.outbox[1])} outbox rows "
+                f"({', '.join(str(r[tpl.outbox[0].index('topic')]) for r in tpl.outbox[1])})"
+            )
     return rows
 
 
@@ -203,7 +218,7 @@ def main() -> int:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("-n", type=int, default=300, help="captures per side (API and raw); 2N+13 orders are prepared")
     args = p.parse_args()
-    return run_all('payments bench', args, run, f"n={args.n}")
+    return run_all("payments bench", args, run, f"n={args.n}")
 
 
 if __name__ == "__main__":

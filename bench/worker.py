@@ -24,23 +24,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import psycopg  # noqa: E402
+import psycopg
 
-from orderdesk.db.engine import make_engine  # noqa: E402
-from orderdesk.db.migrate import upgrade  # noqa: E402
-from orderdesk.db.uow import Database  # noqa: E402
-from orderdesk.domain.shop import Shop  # noqa: E402
-from orderdesk.services.clock import SystemClock  # noqa: E402
-from orderdesk.services.context import Services  # noqa: E402
-from orderdesk.services.outbox import webhook  # noqa: E402
-from orderdesk.services.setup import init_shop  # noqa: E402
-from orderdesk.webhooks import delivery, ssrf  # noqa: E402
-from orderdesk.worker.runner import Worker  # noqa: E402
-from tests.worker.receiver import Receiver  # noqa: E402
+from orderdesk.db.engine import make_engine
+from orderdesk.db.migrate import upgrade
+from orderdesk.db.uow import Database
+from orderdesk.domain.shop import Shop
+from orderdesk.services.clock import SystemClock
+from orderdesk.services.context import Services
+from orderdesk.services.outbox import webhook
+from orderdesk.services.setup import init_shop
+from orderdesk.webhooks import delivery, ssrf
+from orderdesk.worker.runner import Worker
+from tests.worker.receiver import Receiver
 
 PG_ADMIN = os.environ.get("ORDERDESK_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 PG_BENCH_DB = "orderdesk_bench_worker"
-PAYLOAD = {"id": 1, "name": "#1001", "total_price": "199.00", "line_items": [{"id": i, "title": "Boots", "price": "74.99"} for i in range(3)]}
+PAYLOAD = {
+    "id": 1,
+    "name": "#1001",
+    "total_price": "199.00",
+    "line_items": [{"id": i, "title": "Boots", "price": "74.99"} for i in range(3)],
+}
 
 
 def _services(url: str) -> Services:
@@ -63,8 +68,17 @@ def bench_delivery(services: Services, rows: int, label: str) -> None:
     receiver = Receiver().start()
     now = services.clock.now()
     with services.db.writing() as uow:
-        uow.webhooks.add({"address": receiver.url + "/hook", "topic": "orders/create", "format": "json", "fields": None,
-                          "api_version": "2024-10", "created_at": now, "updated_at": now})
+        uow.webhooks.add(
+            {
+                "address": receiver.url + "/hook",
+                "topic": "orders/create",
+                "format": "json",
+                "fields": None,
+                "api_version": "2024-10",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         uow.commit()
     _fill(services, rows)
     worker = Worker(services, kinds=("webhook",), batch=50)
@@ -79,8 +93,13 @@ def bench_delivery(services: Services, rows: int, label: str) -> None:
     started = time.perf_counter()
     for i in range(rows):
         body = delivery.body_for(dict(PAYLOAD, id=i), None)
-        headers = {"Content-Type": "application/json", "X-Shopify-Topic": "orders/create", "X-Shopify-Hmac-Sha256": delivery.sign(secret, body),
-                   "X-Shopify-Webhook-Id": str(uuid.uuid4()), "X-Shopify-Event-Id": str(uuid.uuid4())}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Shopify-Topic": "orders/create",
+            "X-Shopify-Hmac-Sha256": delivery.sign(secret, body),
+            "X-Shopify-Webhook-Id": str(uuid.uuid4()),
+            "X-Shopify-Event-Id": str(uuid.uuid4()),
+        }
         assert client.post(receiver.url + "/hook", content=body, headers=headers).status_code == 200
     plain_s = time.perf_counter() - started
     receiver.stop()
@@ -99,7 +118,7 @@ def bench_claims(url: str, rows: int) -> None:
         claimed = [0] * workers
         barrier = threading.Barrier(workers)
 
-        def run(k: int) -> None:
+        def run(k: int, services=services, barrier=barrier, claimed=claimed) -> None:
             worker = Worker(services, name=f"w{k}", kinds=("webhook",), batch=50)
             barrier.wait()
             while got := worker.claim():

@@ -9,7 +9,7 @@ unreachable, except under CI, where that is a failure.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,8 +27,16 @@ from orderdesk.services.setup import create_token, init_shop
 
 PG_URL = os.environ.get("ORDERDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ALL_SCOPES = [
-    "read_orders", "write_orders", "read_all_orders", "read_products", "write_products",
-    "read_customers", "write_customers", "read_locations", "read_inventory", "write_inventory",
+    "read_orders",
+    "write_orders",
+    "read_all_orders",
+    "read_products",
+    "write_products",
+    "read_customers",
+    "write_customers",
+    "read_locations",
+    "read_inventory",
+    "write_inventory",
 ]
 
 
@@ -84,6 +92,7 @@ def _engine_for(backend: str, tmp_path_factory):
                 cur.execute(f"SET search_path TO {schema}")
                 cur.close()
                 dbapi_conn.commit()
+
     upgrade(engine)
     _engines[backend] = engine
     return engine
@@ -149,4 +158,4 @@ def api(app, token):
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)

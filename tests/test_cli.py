@@ -5,7 +5,9 @@ from orderdesk.cli.main import main
 
 def test_shop_init_token_create_and_list(tmp_path, capsys):
     url = f"sqlite:///{tmp_path}/cli.db"
-    assert main(["shop", "init", "--database-url", url, "--name", "Shop", "--email", "a@b.c", "--currency", "eur", "--rate", "USD=0.9"]) == 0
+    assert (
+        main(["shop", "init", "--database-url", url, "--name", "Shop", "--email", "a@b.c", "--currency", "eur", "--rate", "USD=0.9"]) == 0
+    )
     assert main(["token", "create", "--database-url", url, "--scopes", "read_orders,write_orders"]) == 0
     token = capsys.readouterr().out.strip().splitlines()[-1]
     assert token.startswith("shpat_") and len(token) == 6 + 32

@@ -14,8 +14,8 @@ from ..db.queries import Cursor, OrderFilter
 from ..domain.diagnosis import diagnose
 from ..domain.errors import NotFound
 from ..representation.common import timestamp
-from ..services import fulfillment as fulfillment_service
 from ..services import delivery_log
+from ..services import fulfillment as fulfillment_service
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -33,10 +33,18 @@ PAGE = 50
 
 def _labels() -> dict[str, str]:
     return {
-        "pending": "Payment pending", "authorized": "Authorized", "partially_paid": "Partially paid",
-        "paid": "Paid", "partially_refunded": "Partially refunded", "refunded": "Refunded",
-        "voided": "Voided", "expired": "Expired", None: "Unfulfilled", "partial": "Partially fulfilled",
-        "fulfilled": "Fulfilled", "restocked": "Restocked",
+        "pending": "Payment pending",
+        "authorized": "Authorized",
+        "partially_paid": "Partially paid",
+        "paid": "Paid",
+        "partially_refunded": "Partially refunded",
+        "refunded": "Refunded",
+        "voided": "Voided",
+        "expired": "Expired",
+        None: "Unfulfilled",
+        "partial": "Partially fulfilled",
+        "fulfilled": "Fulfilled",
+        "restocked": "Restocked",
     }
 
 
@@ -116,8 +124,19 @@ def address_lines(address: dict[str, Any] | None) -> list[str]:
         return []
     name = " ".join(p for p in (address.get("first_name"), address.get("last_name")) if p)
     city = " ".join(p for p in (address.get("zip"), address.get("city")) if p)
-    return [p for p in (name, address.get("company"), address.get("address1"), address.get("address2"), city,
-                        address.get("province"), address.get("country") or address.get("country_code")) if p]
+    return [
+        p
+        for p in (
+            name,
+            address.get("company"),
+            address.get("address1"),
+            address.get("address2"),
+            city,
+            address.get("province"),
+            address.get("country") or address.get("country_code"),
+        )
+        if p
+    ]
 
 
 templates.env.globals["address_lines"] = address_lines

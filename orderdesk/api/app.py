@@ -10,8 +10,8 @@ from ..services.context import Services
 from . import errors, versions
 from .limits import LeakyBucket
 from .routes import catalog, customers, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
-from .routes import notifications as notification_routes
 from .routes import fulfillment_services as fulfillment_service_routes
+from .routes import notifications as notification_routes
 
 MAX_ID = 2**63 - 1
 
@@ -91,7 +91,19 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
         return await call_next(request)
 
     api = APIRouter(prefix="/admin/api/{version}")
-    for module in (orders, transactions, refunds, fulfillments, shop, catalog, customers, inventory, webhooks, notification_routes, fulfillment_service_routes):
+    for module in (
+        orders,
+        transactions,
+        refunds,
+        fulfillments,
+        shop,
+        catalog,
+        customers,
+        inventory,
+        webhooks,
+        notification_routes,
+        fulfillment_service_routes,
+    ):
         api.include_router(module.router)
     app.include_router(api)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -27,7 +26,11 @@ DEMO_SHOP = Shop(
 )
 
 CATALOG = [
-    ("Trail Runner Shoe", "Maple & Moss", [("40", "TR-40", "119.00", 950), ("42", "TR-42", "119.00", 980), ("44", "TR-44", "119.00", 1010)]),
+    (
+        "Trail Runner Shoe",
+        "Maple & Moss",
+        [("40", "TR-40", "119.00", 950), ("42", "TR-42", "119.00", 980), ("44", "TR-44", "119.00", 1010)],
+    ),
     ("Merino Base Layer", "Nordwool", [("S", "MB-S", "69.00", 220), ("M", "MB-M", "69.00", 240), ("L", "MB-L", "69.00", 260)]),
     ("Waxed Canvas Backpack", "Maple & Moss", [("Default Title", "WCB-1", "149.00", 1400)]),
     ("Enamel Camp Mug", "Fireside", [("Default Title", "MUG-1", "14.50", 300)]),
@@ -68,8 +71,14 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
             services,
             {"title": title, "vendor": vendor, "product_type": "Outdoor", "status": "active", "tags": ""},
             [
-                {"title": v, "sku": sku, "price": Decimal(price), "grams": grams,
-                 "requires_shipping": grams > 0, "inventory_management": "shopify" if grams > 0 else None}
+                {
+                    "title": v,
+                    "sku": sku,
+                    "price": Decimal(price),
+                    "grams": grams,
+                    "requires_shipping": grams > 0,
+                    "inventory_management": "shopify" if grams > 0 else None,
+                }
                 for v, sku, price, grams in rows
             ],
         )
@@ -83,10 +92,16 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
         at = now - age
         first, last, email, country, city, currency = rng.choice(CUSTOMERS)
         lines = []
-        for variant_id, price, grams in rng.sample(variants, rng.choice([1, 1, 2, 2, 3])):
+        for variant_id, _price, _grams in rng.sample(variants, rng.choice([1, 1, 2, 2, 3])):
             lines.append({"variant_id": variant_id, "quantity": rng.choice([1, 1, 1, 2, 3])})
-        address = {"first_name": first, "last_name": last, "address1": f"{rng.randint(1, 99)} Harbour Street",
-                   "city": city, "country_code": country, "zip": f"{rng.randint(10000, 99999)}"}
+        address = {
+            "first_name": first,
+            "last_name": last,
+            "address1": f"{rng.randint(1, 99)} Harbour Street",
+            "city": city,
+            "country_code": country,
+            "zip": f"{rng.randint(10000, 99999)}",
+        }
         shipping_price = rng.choice(["4.90", "4.90", "9.90", "0.00"])
         if currency == "JPY":
             shipping_price = "800"
@@ -102,7 +117,9 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
             "line_items": lines,
             "billing_address": address,
             "shipping_address": address,
-            "shipping_lines": [{"title": "Standard shipping" if shipping_price != "0.00" else "Free shipping", "price": shipping_price, "code": "STD"}],
+            "shipping_lines": [
+                {"title": "Standard shipping" if shipping_price != "0.00" else "Free shipping", "price": shipping_price, "code": "STD"}
+            ],
             "presentment_currency": currency,
             "taxes_included": True,
             "note": rng.choice(NOTES),
@@ -131,9 +148,7 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
         if state in ("cancelled", "refunded", "voided"):
             reason = {"cancelled": "customer", "refunded": "inventory", "voided": "declined"}[state]
             orders.cancel_order(later, order.id, reason=reason, restock=True, email=False, author="demo")
-        if state == "paid_fulfilled" and age > timedelta(days=14):
-            orders.close_order(later, order.id, author="demo")
-        elif state in ("cancelled", "refunded") and age > timedelta(days=30):
+        if state == "paid_fulfilled" and age > timedelta(days=14) or state in ("cancelled", "refunded") and age > timedelta(days=30):
             orders.close_order(later, order.id, author="demo")
         made += 1
     return made
@@ -145,7 +160,7 @@ def run_demo(args) -> int:
 
     url = args.database_url
     if args.reset and url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
+        path = Path(url[len("sqlite:///") :])
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
     services = services_for(url, migrate=True)
@@ -155,9 +170,22 @@ def run_demo(args) -> int:
         init_shop(services, Shop(**{**DEMO_SHOP.__dict__, "domain": f"{args.host}:{args.port}"}))
         count = seed(services)
         print(f"Seeded the demo shop with {count} orders.")
-    token = create_token(services, "demo", ["read_orders", "write_orders", "read_all_orders", "read_products",
-                                           "write_products", "read_customers", "write_customers",
-                                           "read_locations", "read_inventory", "write_inventory"])
+    token = create_token(
+        services,
+        "demo",
+        [
+            "read_orders",
+            "write_orders",
+            "read_all_orders",
+            "read_products",
+            "write_products",
+            "read_customers",
+            "write_customers",
+            "read_locations",
+            "read_inventory",
+            "write_inventory",
+        ],
+    )
     base = f"http://{args.host}:{args.port}"
     print(
         f"""

@@ -53,8 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--domain", default="localhost:8000")
     init.add_argument("--currency", required=True)
     init.add_argument("--timezone", default="UTC")
-    init.add_argument("--rate", action="append", default=[], metavar="CUR=RATE",
-                      help="shop-currency value of one unit of a presentment currency, e.g. USD=0.92")
+    init.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        metavar="CUR=RATE",
+        help="shop-currency value of one unit of a presentment currency, e.g. USD=0.92",
+    )
 
     token = sub.add_parser("token", help="API access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
@@ -114,8 +119,17 @@ def run(args: argparse.Namespace) -> int:
         from ..services.setup import init_shop
 
         services = _services(args.database_url)
-        init_shop(services, Shop(name=args.name, email=args.email, domain=args.domain, currency=args.currency,
-                                 iana_timezone=args.timezone, exchange_rates=_rates(args.rate)))
+        init_shop(
+            services,
+            Shop(
+                name=args.name,
+                email=args.email,
+                domain=args.domain,
+                currency=args.currency,
+                iana_timezone=args.timezone,
+                exchange_rates=_rates(args.rate),
+            ),
+        )
         print(f"shop {args.name!r} saved")
         return 0
     if args.command == "token":
@@ -150,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         runner = Worker(_services(args.database_url), lease=timedelta(seconds=args.lease_seconds))
         if args.once:
             total = 0
-            while (claimed := runner.run_once()):
+            while claimed := runner.run_once():
                 total += claimed
             print(f"handled {total} outbox rows")
             return 0

@@ -22,6 +22,14 @@ def serve(database_url: str, host: str, port: int, *, workers: int = 1) -> int:
     os.environ["ORDERDESK_DATABASE_URL"] = database_url
     # h11 writes header names in the case the app gives them; httptools lower-cases them, and the
     # Python client reads X-Shopify-Shop-Api-Call-Limit case-sensitively.
-    uvicorn.run("orderdesk.cli.server:app_factory", factory=True, host=host, port=port, workers=workers,
-                log_level="info", access_log=False, http="h11")
+    uvicorn.run(
+        "orderdesk.cli.server:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        http="h11",
+    )
     return 0

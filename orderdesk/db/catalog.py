@@ -10,8 +10,20 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from . import tables as t
 
 VARIANT_FIELDS = (
-    "title", "sku", "barcode", "price", "compare_at_price", "position", "option1", "option2",
-    "option3", "requires_shipping", "taxable", "grams", "inventory_policy", "inventory_management",
+    "title",
+    "sku",
+    "barcode",
+    "price",
+    "compare_at_price",
+    "position",
+    "option1",
+    "option2",
+    "option3",
+    "requires_shipping",
+    "taxable",
+    "grams",
+    "inventory_policy",
+    "inventory_management",
     "fulfillment_service",
 )
 PRODUCT_FIELDS = ("title", "body_html", "vendor", "product_type", "handle", "status", "tags", "published_at")
@@ -26,9 +38,11 @@ class ProductRepository:
         variant_ids = [i for i in variant_ids if 0 < i <= 2**63 - 1]  # beyond BIGINT names no row
         if not variant_ids:
             return {}
-        query = select(
-            t.variants, t.products.c.title.label("product_title"), t.products.c.vendor.label("product_vendor")
-        ).join(t.products, t.products.c.id == t.variants.c.product_id).where(t.variants.c.id.in_(variant_ids))
+        query = (
+            select(t.variants, t.products.c.title.label("product_title"), t.products.c.vendor.label("product_vendor"))
+            .join(t.products, t.products.c.id == t.variants.c.product_id)
+            .where(t.variants.c.id.in_(variant_ids))
+        )
         return {r["id"]: r for r in self.conn.execute(query).mappings()}
 
     def add(self, product: dict[str, Any], variants: list[dict[str, Any]], at: datetime) -> int:

@@ -50,14 +50,18 @@ def _sqlite_engine(url: str) -> Engine:
     path = url.split("///", 1)[-1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url,
-        json_serializer=_dumps,
-        connect_args={"check_same_thread": False, "timeout": 30},
-        # Each thread gets its own connection from the pool; WAL lets readers run beside the writer.
-        pool_size=8,
-        max_overflow=16,
-    ) if path and path != ":memory:" else create_engine(url, json_serializer=_dumps, poolclass=NullPool)
+    engine = (
+        create_engine(
+            url,
+            json_serializer=_dumps,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            # Each thread gets its own connection from the pool; WAL lets readers run beside the writer.
+            pool_size=8,
+            max_overflow=16,
+        )
+        if path and path != ":memory:"
+        else create_engine(url, json_serializer=_dumps, poolclass=NullPool)
+    )
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):

@@ -88,14 +88,17 @@ class FulfillmentServiceRepository:
         )
         self.conn.execute(delete(t.fulfillment_services).where(s.id == service_id))
 
-    def assigned_order_ids(self, service_ids: list[int], request_statuses: tuple[str, ...] | None, location_ids: tuple[int, ...] = (), limit: int = 250) -> list[tuple[int, int]]:
+    def assigned_order_ids(
+        self, service_ids: list[int], request_statuses: tuple[str, ...] | None, location_ids: tuple[int, ...] = (), limit: int = 250
+    ) -> list[tuple[int, int]]:
         """(fulfillment order id, order id) of the fulfillment orders at these services'
         locations, closed ones left out (as Shopify does)."""
         if not service_ids:
             return []
         at_services = select(s.location_id).where(s.id.in_(service_ids))
-        query = (select(fo.id, fo.order_id).where(fo.assigned_location_id.in_(at_services), fo.status != "closed")
-                 .order_by(fo.id).limit(limit))
+        query = (
+            select(fo.id, fo.order_id).where(fo.assigned_location_id.in_(at_services), fo.status != "closed").order_by(fo.id).limit(limit)
+        )
         if request_statuses:
             query = query.where(fo.request_status.in_(request_statuses))
         if location_ids:

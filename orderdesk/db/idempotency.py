@@ -29,9 +29,13 @@ class IdempotencyKeys:
         )
 
     def find(self, principal: str, key: str) -> Any | None:
-        return self.conn.execute(
-            select(t.idempotency_keys).where(t.idempotency_keys.c.principal == principal, t.idempotency_keys.c.key == key)
-        ).mappings().first()
+        return (
+            self.conn.execute(
+                select(t.idempotency_keys).where(t.idempotency_keys.c.principal == principal, t.idempotency_keys.c.key == key)
+            )
+            .mappings()
+            .first()
+        )
 
     def save(self, principal: str, key: str, request_hash: str, status: int, body: Any, at: datetime) -> None:
         self.conn.execute(

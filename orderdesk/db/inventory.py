@@ -41,13 +41,21 @@ class Inventory:
         if not variants:
             return
         rows = [
-            {"variant_id": v["id"], "sku": v["sku"], "tracked": v["inventory_management"] == "shopify",
-             "requires_shipping": v["requires_shipping"], "created_at": at, "updated_at": at}
+            {
+                "variant_id": v["id"],
+                "sku": v["sku"],
+                "tracked": v["inventory_management"] == "shopify",
+                "requires_shipping": v["requires_shipping"],
+                "created_at": at,
+                "updated_at": at,
+            }
             for v in variants
         ]
-        item_ids = self.conn.execute(
-            insert(t.inventory_items).returning(t.inventory_items.c.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
+        item_ids = (
+            self.conn.execute(insert(t.inventory_items).returning(t.inventory_items.c.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
         location_ids = [loc["id"] for loc in self.locations() if loc["active"]]
         levels = [
             {"inventory_item_id": item_id, "location_id": loc, "available": 0, "committed": 0, "updated_at": at}
@@ -63,7 +71,9 @@ class Inventory:
         return self.conn.execute(select(t.inventory_items).where(t.inventory_items.c.id == item_id)).mappings().first()
 
     def items(self, ids: tuple[int, ...]) -> list[Any]:
-        return list(self.conn.execute(select(t.inventory_items).where(t.inventory_items.c.id.in_(ids)).order_by(t.inventory_items.c.id)).mappings())
+        return list(
+            self.conn.execute(select(t.inventory_items).where(t.inventory_items.c.id.in_(ids)).order_by(t.inventory_items.c.id)).mappings()
+        )
 
     def stock_for_variants(self, variant_ids: list[int]) -> dict[int, dict[str, Any]]:
         """For each tracked variant: its item, policy and levels by location, in one statement."""
@@ -108,7 +118,13 @@ class Inventory:
         self.conn.execute(
             update(t.inventory_levels)
             .where(lv.inventory_item_id == item_id, lv.location_id == location_id)
-            .values(available=lv.available + quantity, committed=func.max(lv.committed - quantity, 0) if self.conn.dialect.name == "sqlite" else func.greatest(lv.committed - quantity, 0), updated_at=at)
+            .values(
+                available=lv.available + quantity,
+                committed=func.max(lv.committed - quantity, 0)
+                if self.conn.dialect.name == "sqlite"
+                else func.greatest(lv.committed - quantity, 0),
+                updated_at=at,
+            )
         )
 
     def move_committed(self, item_id: int, location_id: int, delta: int, at: datetime) -> None:
@@ -124,26 +140,38 @@ class Inventory:
         self.adjust(item_id, location_id, quantity, at)
 
     def adjust(self, item_id: int, location_id: int, delta: int, at: datetime) -> Any | None:
-        return self.conn.execute(
-            update(t.inventory_levels)
-            .where(lv.inventory_item_id == item_id, lv.location_id == location_id)
-            .values(available=lv.available + delta, updated_at=at)
-            .returning(*t.inventory_levels.c)
-        ).mappings().first()
+        return (
+            self.conn.execute(
+                update(t.inventory_levels)
+                .where(lv.inventory_item_id == item_id, lv.location_id == location_id)
+                .values(available=lv.available + delta, updated_at=at)
+                .returning(*t.inventory_levels.c)
+            )
+            .mappings()
+            .first()
+        )
 
     def set(self, item_id: int, location_id: int, available: int, at: datetime) -> Any:
-        row = self.conn.execute(
-            update(t.inventory_levels)
-            .where(lv.inventory_item_id == item_id, lv.location_id == location_id)
-            .values(available=available, updated_at=at)
-            .returning(*t.inventory_levels.c)
-        ).mappings().first()
-        if row is None:
-            row = self.conn.execute(
-                insert(t.inventory_levels)
-                .values(inventory_item_id=item_id, location_id=location_id, available=available, committed=0, updated_at=at)
+        row = (
+            self.conn.execute(
+                update(t.inventory_levels)
+                .where(lv.inventory_item_id == item_id, lv.location_id == location_id)
+                .values(available=available, updated_at=at)
                 .returning(*t.inventory_levels.c)
-            ).mappings().one()
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            row = (
+                self.conn.execute(
+                    insert(t.inventory_levels)
+                    .values(inventory_item_id=item_id, location_id=location_id, available=available, committed=0, updated_at=at)
+                    .returning(*t.inventory_levels.c)
+                )
+                .mappings()
+                .one()
+            )
         return row
 
     def levels(self, *, item_ids: tuple[int, ...] = (), location_ids: tuple[int, ...] = (), limit: int = 250) -> list[Any]:

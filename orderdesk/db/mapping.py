@@ -11,8 +11,8 @@ from ..domain.money import Money, MoneyBag
 from ..domain.order import DiscountAllocation, DiscountCode, LineItem, Order, ShippingLine, TaxLine, Totals
 from ..domain.payments import Transaction
 from ..domain.refunds import OrderAdjustment, Refund, RefundLine
-from ..domain.terms import PaymentTerms
 from ..domain.tags import format_tags, parse_tags
+from ..domain.terms import PaymentTerms
 
 
 def shipping_line_id(order_id: int, position: int) -> int:
@@ -26,9 +26,7 @@ def refund_line_id(refund_id: int, position: int) -> int:
 
 
 def bag(row: Any, column: str, shop_currency: str, presentment_currency: str) -> MoneyBag:
-    return MoneyBag(
-        Money(row[column], shop_currency), Money(row[f"{column}_presentment"], presentment_currency)
-    )
+    return MoneyBag(Money(row[column], shop_currency), Money(row[f"{column}_presentment"], presentment_currency))
 
 
 def bag_to_json(value: MoneyBag) -> list[str]:
@@ -40,17 +38,11 @@ def bag_from_json(value: list[str], shop_currency: str, presentment_currency: st
 
 
 def tax_lines_to_json(lines: list[TaxLine]) -> list[dict[str, Any]]:
-    return [
-        {"title": t.title, "rate": str(t.rate), "price": bag_to_json(t.price), "channel_liable": t.channel_liable}
-        for t in lines
-    ]
+    return [{"title": t.title, "rate": str(t.rate), "price": bag_to_json(t.price), "channel_liable": t.channel_liable} for t in lines]
 
 
 def tax_lines_from_json(data: list[dict[str, Any]], shop: str, pres: str) -> list[TaxLine]:
-    return [
-        TaxLine(d["title"], Decimal(d["rate"]), bag_from_json(d["price"], shop, pres), d.get("channel_liable"))
-        for d in data
-    ]
+    return [TaxLine(d["title"], Decimal(d["rate"]), bag_from_json(d["price"], shop, pres), d.get("channel_liable")) for d in data]
 
 
 def allocations_to_json(allocs: list[DiscountAllocation]) -> list[dict[str, Any]]:
@@ -487,8 +479,15 @@ def fulfillment_order_values(order_id: int, fo) -> dict[str, Any]:
         "status_before_hold": fo.status_before_hold,
         "fulfill_at": fo.fulfill_at,
         "fulfill_by": fo.fulfill_by,
-        "lines": [{"line_item_id": li.line_item_id, "quantity": li.quantity, "fulfilled": li.fulfilled,
-                   "position": fulfillment_order_line_position(fo.id, li.id, n)} for n, li in enumerate(fo.lines, start=1)],
+        "lines": [
+            {
+                "line_item_id": li.line_item_id,
+                "quantity": li.quantity,
+                "fulfilled": li.fulfilled,
+                "position": fulfillment_order_line_position(fo.id, li.id, n),
+            }
+            for n, li in enumerate(fo.lines, start=1)
+        ],
         "holds": [{"reason": h.reason, "reason_notes": h.reason_notes, "held_at": h.held_at.isoformat()} for h in fo.holds],
         "merchant_requests": fo.merchant_requests,
         "service_id": fo.service_id,
@@ -511,7 +510,9 @@ def fulfillment_order_from_row(r: Any):
         fulfill_at=r["fulfill_at"],
         fulfill_by=r["fulfill_by"],
         lines=[
-            FulfillmentOrderLine(d["line_item_id"], d["quantity"], d["fulfilled"], id=fulfillment_order_line_id(r["id"], d.get("position", i)))
+            FulfillmentOrderLine(
+                d["line_item_id"], d["quantity"], d["fulfilled"], id=fulfillment_order_line_id(r["id"], d.get("position", i))
+            )
             for i, d in enumerate(r["lines"], start=1)
         ],
         holds=[FulfillmentHold(h["reason"], h.get("reason_notes"), datetime.fromisoformat(h["held_at"])) for h in r["holds"]],

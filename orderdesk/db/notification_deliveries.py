@@ -22,8 +22,16 @@ class NotificationDeliveryLog:
             values = {**values, "error": values["error"][:MAX_ERROR_CHARS]}
         self.conn.execute(insert(t.notification_deliveries).values(**values))
 
-    def list(self, *, order_id: int | None = None, kind: str | None = None, outcome: str | None = None,
-             event_id: str | None = None, since_id: int = 0, limit: int = 50) -> list[Any]:
+    def list(
+        self,
+        *,
+        order_id: int | None = None,
+        kind: str | None = None,
+        outcome: str | None = None,
+        event_id: str | None = None,
+        since_id: int = 0,
+        limit: int = 50,
+    ) -> list[Any]:
         """Attempts, oldest first, after ``since_id``."""
         query = select(t.notification_deliveries).where(d.id > since_id)
         for column, value in ((d.order_id, order_id), (d.kind, kind), (d.outcome, outcome), (d.event_id, event_id)):

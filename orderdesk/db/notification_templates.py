@@ -13,7 +13,9 @@ __all__ = ["edited", "all_edited", "save", "remove"]
 
 
 def edited(conn: Connection, name: str) -> tuple[str, str] | None:
-    row = conn.execute(select(t.notification_templates.c.subject, t.notification_templates.c.body).where(t.notification_templates.c.name == name)).first()
+    row = conn.execute(
+        select(t.notification_templates.c.subject, t.notification_templates.c.body).where(t.notification_templates.c.name == name)
+    ).first()
     return (row.subject, row.body) if row else None
 
 

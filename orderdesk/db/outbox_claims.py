@@ -42,9 +42,7 @@ def claim(conn: Connection, *, kinds: tuple[str, ...], worker: str, now: datetim
 
 def _move_to_done(conn: Connection, row_id: int, worker: str, now: datetime, error: str | None) -> bool:
     """Take a row this worker holds out of the live table into outbox_done."""
-    row = conn.execute(
-        delete(t.outbox).where(o.id == row_id, o.locked_by == worker).returning(*t.outbox.c)
-    ).mappings().first()
+    row = conn.execute(delete(t.outbox).where(o.id == row_id, o.locked_by == worker).returning(*t.outbox.c)).mappings().first()
     if row is None:
         return False
     # Parameters passed apart from the statement, not baked in with .values(): the compiled
@@ -76,5 +74,3 @@ def pending(conn: Connection, *, kinds: tuple[str, ...] | None = None) -> list[A
     if kinds:
         query = query.where(o.kind.in_(kinds))
     return list(conn.execute(query).mappings())
-
-

@@ -131,9 +131,9 @@ def list_orders(conn: Connection, f: OrderFilter, *, limit: int, cursor: Cursor 
 
 
 def count_orders(conn: Connection, f: OrderFilter) -> int:
-    query = select(func.count()).select_from(
-        t.orders.outerjoin(t.customers, t.orders.c.customer_id == t.customers.c.id)
-    ).where(*_conditions(f))
+    query = (
+        select(func.count()).select_from(t.orders.outerjoin(t.customers, t.orders.c.customer_id == t.customers.c.id)).where(*_conditions(f))
+    )
     return conn.execute(query).scalar_one()
 
 

@@ -17,13 +17,13 @@ from ..domain.order import Order
 from . import tables as t
 from .mapping import (
     customer_from_row,
+    fulfillment_order_from_row,
+    fulfillment_order_line_id,
+    fulfillment_order_values,
     fulfillment_values,
     line_values,
     order_from_rows,
     order_values,
-    fulfillment_order_from_row,
-    fulfillment_order_line_id,
-    fulfillment_order_values,
     refund_line_id,
     refund_values,
     shipping_line_id,
@@ -37,9 +37,7 @@ _customer_cols = [c.label(f"cust__{c.name}") for c in t.customers.c]
 
 
 def order_select():
-    return select(t.orders, *_customer_cols).select_from(
-        t.orders.outerjoin(t.customers, t.orders.c.customer_id == t.customers.c.id)
-    )
+    return select(t.orders, *_customer_cols).select_from(t.orders.outerjoin(t.customers, t.orders.c.customer_id == t.customers.c.id))
 
 
 _CHILDREN = (
@@ -138,9 +136,7 @@ class OrderRepository:
 
     def add_refund(self, order_id: int, refund) -> None:
         """Insert a refund, then its transactions pointing at it."""
-        refund.id = self.conn.execute(
-            insert(t.refunds).values(refund_values(order_id, refund)).returning(t.refunds.c.id)
-        ).scalar_one()
+        refund.id = self.conn.execute(insert(t.refunds).values(refund_values(order_id, refund)).returning(t.refunds.c.id)).scalar_one()
         for position, line in enumerate(refund.lines, start=1):
             line.id = refund_line_id(refund.id, position)
         for tx in refund.transactions:
@@ -163,10 +159,14 @@ class OrderRepository:
     def add_fulfillment_orders(self, order_id: int, fos: list) -> None:
         if not fos:
             return
-        ids = self.conn.execute(
-            insert(t.fulfillment_orders).returning(t.fulfillment_orders.c.id, sort_by_parameter_order=True),
-            [fulfillment_order_values(order_id, fo) for fo in fos],
-        ).scalars().all()
+        ids = (
+            self.conn.execute(
+                insert(t.fulfillment_orders).returning(t.fulfillment_orders.c.id, sort_by_parameter_order=True),
+                [fulfillment_order_values(order_id, fo) for fo in fos],
+            )
+            .scalars()
+            .all()
+        )
         for fo, fo_id in zip(fos, ids):
             fo.id = fo_id
             for position, line in enumerate(fo.lines, start=1):
@@ -196,7 +196,9 @@ class OrderRepository:
 
     def save_fulfillment(self, order_id: int, fulfillment) -> None:
         self.conn.execute(
-            update(t.fulfillments).where(t.fulfillments.c.id == fulfillment.id).values(fulfillment_values(order_id, fulfillment.name, fulfillment))
+            update(t.fulfillments)
+            .where(t.fulfillments.c.id == fulfillment.id)
+            .values(fulfillment_values(order_id, fulfillment.name, fulfillment))
         )
 
     def order_id_for_fulfillment_order(self, fo_id: int) -> int | None:
@@ -210,12 +212,22 @@ class OrderRepository:
         return self.conn.execute(select(t.fulfillments.c.order_id).where(t.fulfillments.c.id == fulfillment_id)).scalar()
 
     def add_fulfillment_event(self, order_id: int, fulfillment_id: int, values: dict[str, Any], at: datetime) -> Any:
-        return self.conn.execute(
-            insert(t.fulfillment_events)
-            .values(order_id=order_id, fulfillment_id=fulfillment_id, happened_at=values.get("happened_at") or at,
-                    created_at=at, updated_at=at, **{k: v for k, v in values.items() if k != "happened_at"})
-            .returning(*t.fulfillment_events.c)
-        ).mappings().one()
+        return (
+            self.conn.execute(
+                insert(t.fulfillment_events)
+                .values(
+                    order_id=order_id,
+                    fulfillment_id=fulfillment_id,
+                    happened_at=values.get("happened_at") or at,
+                    created_at=at,
+                    updated_at=at,
+                    **{k: v for k, v in values.items() if k != "happened_at"},
+                )
+                .returning(*t.fulfillment_events.c)
+            )
+            .mappings()
+            .one()
+        )
 
     def fulfillment_events(self, fulfillment_id: int) -> list[Any]:
         e = t.fulfillment_events.c
@@ -225,8 +237,9 @@ class OrderRepository:
         for tx in transactions:
             self.conn.execute(update(t.transactions).where(t.transactions.c.id == tx.id).values(expired_at=tx.expired_at))
 
-    def get(self, order_id: int, *, for_update: bool = False, created_since: datetime | None = None,
-            fulfillment_orders: bool = False) -> Order | None:
+    def get(
+        self, order_id: int, *, for_update: bool = False, created_since: datetime | None = None, fulfillment_orders: bool = False
+    ) -> Order | None:
         if not 0 < order_id <= MAX_ID:
             return None  # no such row; and the driver would refuse an id beyond BIGINT
         query = order_select().where(t.orders.c.id == order_id)
@@ -251,25 +264,43 @@ class OrderRepository:
         """Write the order's changeable columns (and its lines' restock/removal counts if asked)."""
         values = order_values(order)
         changeable = (
-            "email", "phone", "note", "tags", "note_attributes", "shipping_address",
-            "buyer_accepts_marketing", "customer_id", "closed_at", "cancelled_at", "cancel_reason",
-            "updated_at", "financial_status", "fulfillment_status", "extra", "payment_terms",
-            "fulfillment_count", "refund_count", "fulfillment_order_count",
+            "email",
+            "phone",
+            "note",
+            "tags",
+            "note_attributes",
+            "shipping_address",
+            "buyer_accepts_marketing",
+            "customer_id",
+            "closed_at",
+            "cancelled_at",
+            "cancel_reason",
+            "updated_at",
+            "financial_status",
+            "fulfillment_status",
+            "extra",
+            "payment_terms",
+            "fulfillment_count",
+            "refund_count",
+            "fulfillment_order_count",
         )
-        self.conn.execute(
-            update(t.orders).where(t.orders.c.id == order.id).values({k: values[k] for k in changeable if k in values})
-        )
+        self.conn.execute(update(t.orders).where(t.orders.c.id == order.id).values({k: values[k] for k in changeable if k in values}))
         if lines:
             self.conn.execute(
                 update(t.line_items)
                 .where(t.line_items.c.id == bindparam("line_id"))
                 .values(
-                    restocked_quantity=bindparam("restocked"), removed_quantity=bindparam("removed"),
+                    restocked_quantity=bindparam("restocked"),
+                    removed_quantity=bindparam("removed"),
                     committed_quantity=bindparam("committed"),
                 ),
                 [
-                    {"line_id": line.id, "restocked": line.restocked_quantity, "removed": line.removed_quantity,
-                     "committed": line.committed_quantity}
+                    {
+                        "line_id": line.id,
+                        "restocked": line.restocked_quantity,
+                        "removed": line.removed_quantity,
+                        "committed": line.committed_quantity,
+                    }
                     for line in order.line_items
                 ],
             )
@@ -384,17 +415,17 @@ class TokenRepository:
         self.conn = conn
 
     def find(self, token: str) -> Any | None:
-        return self.conn.execute(
-            select(t.api_tokens).where(
-                t.api_tokens.c.token_hash == hash_token(token), t.api_tokens.c.revoked_at.is_(None)
+        return (
+            self.conn.execute(
+                select(t.api_tokens).where(t.api_tokens.c.token_hash == hash_token(token), t.api_tokens.c.revoked_at.is_(None))
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
 
     def add(self, name: str, token: str, scopes: str, at: datetime) -> int:
         return self.conn.execute(
-            insert(t.api_tokens)
-            .values(name=name, token_hash=hash_token(token), scopes=scopes, created_at=at)
-            .returning(t.api_tokens.c.id)
+            insert(t.api_tokens).values(name=name, token_hash=hash_token(token), scopes=scopes, created_at=at).returning(t.api_tokens.c.id)
         ).scalar_one()
 
     def revoke(self, token_id: int, at: datetime) -> bool:

@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from .repositories import CustomerRepository, OrderRepository, Outbox, TimelineRepository, TokenRepository
 from .catalog import ProductRepository
 from .customers import CustomerDirectory
 from .fulfillment_services import FulfillmentServiceRepository
+from .idempotency import IdempotencyKeys
 from .inventory import Inventory
 from .notification_deliveries import NotificationDeliveryLog
-from .idempotency import IdempotencyKeys
+from .repositories import CustomerRepository, OrderRepository, Outbox, TimelineRepository, TokenRepository
 from .shop import ShopRepository
 from .webhooks import WebhookRepository
 

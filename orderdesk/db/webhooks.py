@@ -59,9 +59,7 @@ class WebhookRepository:
 
     def delivered(self, event_id: str) -> set[int]:
         """Subscriptions that already answered 2xx for this event."""
-        rows = self.conn.execute(
-            select(d.subscription_id).where(d.event_id == event_id, d.status_code >= 200, d.status_code < 300)
-        )
+        rows = self.conn.execute(select(d.subscription_id).where(d.event_id == event_id, d.status_code >= 200, d.status_code < 300))
         return {r[0] for r in rows}
 
     def log(self, values: dict[str, Any]) -> None:
@@ -75,8 +73,19 @@ class WebhookRepository:
         return list(self.conn.execute(query).mappings())
 
 
-def log_attempt(conn: Connection, *, outbox_id: int, subscription: Any, event_id: str, webhook_id: str, attempt: int,
-                status_code: int | None, error: str | None, duration_ms: int, at: datetime) -> None:
+def log_attempt(
+    conn: Connection,
+    *,
+    outbox_id: int,
+    subscription: Any,
+    event_id: str,
+    webhook_id: str,
+    attempt: int,
+    status_code: int | None,
+    error: str | None,
+    duration_ms: int,
+    at: datetime,
+) -> None:
     WebhookRepository(conn).log(
         {
             "outbox_id": outbox_id,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from . import ledger
-from .order import Order
 from .money import Money
+from .order import Order
 
 
 def money_text(amount, currency: str) -> str:
@@ -42,34 +42,78 @@ def payment_reasons(order: Order, at: datetime) -> list[Reason]:
     for auth in ledger.open_authorizations(txs, at):
         left = money_text(ledger.capturable(auth, txs, at), order.presentment_currency)
         expires = f" before it expires on {auth.authorization_expires_at:%Y-%m-%d %H:%M} UTC" if auth.authorization_expires_at else ""
-        reasons.append(Reason("payment", "authorized_not_captured", f"{left} is authorized on {auth.gateway} but not captured.", f"Capture the payment{expires}."))
-    expired = [t for t in txs if t.kind == "authorization" and t.succeeded and ledger.is_expired(t, at) and ledger.captured_against(t, txs) == 0]
+        reasons.append(
+            Reason(
+                "payment",
+                "authorized_not_captured",
+                f"{left} is authorized on {auth.gateway} but not captured.",
+                f"Capture the payment{expires}.",
+            )
+        )
+    expired = [
+        t for t in txs if t.kind == "authorization" and t.succeeded and ledger.is_expired(t, at) and ledger.captured_against(t, txs) == 0
+    ]
     for auth in expired:
-        reasons.append(Reason("payment", "authorization_expired", f"The authorization of {money_text(auth.amount.presentment.amount, order.presentment_currency)} expired before it was captured.",
-                              "Ask the customer to pay again, or mark the order as paid if the money arrived another way."))
+        reasons.append(
+            Reason(
+                "payment",
+                "authorization_expired",
+                f"The authorization of {money_text(auth.amount.presentment.amount, order.presentment_currency)} expired before it was captured.",
+                "Ask the customer to pay again, or mark the order as paid if the money arrived another way.",
+            )
+        )
     pending = [t for t in txs if t.status == "pending" and t.kind in ("sale", "capture", "authorization")]
     for tx in pending:
         method = (tx.receipt or {}).get("manual_method") or tx.gateway
-        reasons.append(Reason("payment", "payment_pending", f"A {tx.kind} of {money_text(tx.amount.presentment.amount, order.presentment_currency)} via {method} is pending.",
-                              "Mark the order as paid when the money arrives."))
+        reasons.append(
+            Reason(
+                "payment",
+                "payment_pending",
+                f"A {tx.kind} of {money_text(tx.amount.presentment.amount, order.presentment_currency)} via {method} is pending.",
+                "Mark the order as paid when the money arrives.",
+            )
+        )
     failed = [t for t in txs if t.status in ("failure", "error") and t.kind in ("sale", "authorization", "capture")]
     if failed:
         last = failed[-1]
-        reasons.append(Reason("payment", "payment_failed", f"The last {last.kind} on {last.gateway} failed: {last.message or last.error_code or last.status}.",
-                              "Ask the customer for another payment method, or record a payment."))
+        reasons.append(
+            Reason(
+                "payment",
+                "payment_failed",
+                f"The last {last.kind} on {last.gateway} failed: {last.message or last.error_code or last.status}.",
+                "Ask the customer for another payment method, or record a payment.",
+            )
+        )
     terms = order.payment_terms
     if terms is not None:
         due_at = terms.due_at(_first_fulfilled_at(order))
         if terms.overdue(at, True, _first_fulfilled_at(order)):
             days = (at - due_at).days
-            reasons.append(Reason("payment", "payment_overdue", f"{due} was due on {due_at:%Y-%m-%d} ({terms.name}) and is {days} day{'s' if days != 1 else ''} overdue.",
-                                  "Send a payment reminder or mark the order as paid."))
+            reasons.append(
+                Reason(
+                    "payment",
+                    "payment_overdue",
+                    f"{due} was due on {due_at:%Y-%m-%d} ({terms.name}) and is {days} day{'s' if days != 1 else ''} overdue.",
+                    "Send a payment reminder or mark the order as paid.",
+                )
+            )
         elif due_at is not None:
             reasons.append(Reason("payment", "payment_due", f"{due} is due on {due_at:%Y-%m-%d} ({terms.name}).", None))
         else:
-            reasons.append(Reason("payment", "payment_due_on_fulfillment", f"{due} becomes due when the order is fulfilled ({terms.name}).", "Fulfill the order."))
+            reasons.append(
+                Reason(
+                    "payment",
+                    "payment_due_on_fulfillment",
+                    f"{due} becomes due when the order is fulfilled ({terms.name}).",
+                    "Fulfill the order.",
+                )
+            )
     if not reasons:
-        reasons.append(Reason("payment", "no_payment", f"{due} is outstanding and no payment has been attempted.", "Record a payment or send an invoice."))
+        reasons.append(
+            Reason(
+                "payment", "no_payment", f"{due} is outstanding and no payment has been attempted.", "Record a payment or send an invoice."
+            )
+        )
     return reasons
 
 
@@ -84,7 +128,14 @@ def fulfillment_reasons(order: Order, at: datetime | None = None, services: Mapp
         return []
     status = order.fulfillment_status
     what = "partially fulfilled" if status == "partial" else "unfulfilled"
-    reasons = [Reason("fulfillment", "awaiting_fulfillment", f"{waiting} item{'s' if waiting != 1 else ''} still to fulfill; the order is {what}.", "Fulfill the remaining items.")]
+    reasons = [
+        Reason(
+            "fulfillment",
+            "awaiting_fulfillment",
+            f"{waiting} item{'s' if waiting != 1 else ''} still to fulfill; the order is {what}.",
+            "Fulfill the remaining items.",
+        )
+    ]
     return reasons + fulfillment_order_reasons(order, at, services or {})
 
 
@@ -97,7 +148,7 @@ def _when(value: datetime | str | None) -> str:
     if value is None:
         return "an unknown date"
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
     return f"{value:%Y-%m-%d %H:%M} UTC"
 
 
@@ -109,11 +160,23 @@ def fulfillment_order_reasons(order: Order, at: datetime | None, services: Mappi
         if fo.status == "on_hold":
             for hold in fo.holds:
                 notes = f": {hold.reason_notes}" if hold.reason_notes else ""
-                reasons.append(Reason("fulfillment", "fulfillment_on_hold", f"Fulfillment is on hold ({hold.reason.replace('_', ' ')}){notes}.",
-                                      "Resolve the reason and release the hold."))
+                reasons.append(
+                    Reason(
+                        "fulfillment",
+                        "fulfillment_on_hold",
+                        f"Fulfillment is on hold ({hold.reason.replace('_', ' ')}){notes}.",
+                        "Resolve the reason and release the hold.",
+                    )
+                )
         if fo.status == "scheduled":
-            reasons.append(Reason("fulfillment", "fulfillment_scheduled", f"Fulfillment is scheduled for {_when(fo.fulfill_at)}.",
-                                  "Wait until then, or mark the fulfillment order as ready to fulfill now."))
+            reasons.append(
+                Reason(
+                    "fulfillment",
+                    "fulfillment_scheduled",
+                    f"Fulfillment is scheduled for {_when(fo.fulfill_at)}.",
+                    "Wait until then, or mark the fulfillment order as ready to fulfill now.",
+                )
+            )
         service = services.get(fo.service_id) if fo.service_id is not None else None
         name = service.name if service is not None else "The fulfillment service"
         request = fo.last_request("fulfillment_request")
@@ -123,15 +186,25 @@ def fulfillment_order_reasons(order: Order, at: datetime | None, services: Mappi
             except (KeyError, TypeError, ValueError):
                 sent = None
             if sent is not None and (at - sent).total_seconds() > service.response_deadline_seconds:
-                reasons.append(Reason("fulfillment", "fulfillment_request_unanswered",
-                                      f"{name} has not answered the fulfillment request sent on {_when(sent)}.",
-                                      "Contact the service or move the fulfillment order to another location"))
+                reasons.append(
+                    Reason(
+                        "fulfillment",
+                        "fulfillment_request_unanswered",
+                        f"{name} has not answered the fulfillment request sent on {_when(sent)}.",
+                        "Contact the service or move the fulfillment order to another location",
+                    )
+                )
         if fo.request_status == "rejected":
             answer = (request or {}).get("response") or {}
             why = ", ".join(x for x in ((answer.get("reason") or "").replace("_", " "), answer.get("message") or "") if x)
-            reasons.append(Reason("fulfillment", "fulfillment_request_rejected",
-                                  f"{name} rejected the fulfillment request{': ' + why if why else ''}.",
-                                  "Fix the problem and request fulfillment again, or move the fulfillment order to another location."))
+            reasons.append(
+                Reason(
+                    "fulfillment",
+                    "fulfillment_request_rejected",
+                    f"{name} rejected the fulfillment request{': ' + why if why else ''}.",
+                    "Fix the problem and request fulfillment again, or move the fulfillment order to another location.",
+                )
+            )
     return reasons
 
 

@@ -81,9 +81,7 @@ class TagsChanged(OrderEvent):
         if self.added:
             parts.append("added the tag" + ("s " if len(self.added) > 1 else " ") + ", ".join(self.added))
         if self.removed:
-            parts.append(
-                "removed the tag" + ("s " if len(self.removed) > 1 else " ") + ", ".join(self.removed)
-            )
+            parts.append("removed the tag" + ("s " if len(self.removed) > 1 else " ") + ", ".join(self.removed))
         return ("Staff " + " and ".join(parts) + ".") if parts else "Tags were unchanged."
 
     def arguments(self) -> dict[str, Any]:

@@ -11,13 +11,22 @@ from .fulfillments import Fulfillment
 from .order import Order
 
 SHIPMENT_STATUSES = (
-    "label_printed", "label_purchased", "attempted_delivery", "ready_for_pickup", "picked_up",
-    "confirmed", "in_transit", "out_for_delivery", "delivered", "failure",
+    "label_printed",
+    "label_purchased",
+    "attempted_delivery",
+    "ready_for_pickup",
+    "picked_up",
+    "confirmed",
+    "in_transit",
+    "out_for_delivery",
+    "delivered",
+    "failure",
 )
 
 
-def assign_fulfillment_orders(order: Order, default_location_id: int | None, at: datetime,
-                              service_by_location: dict[int, tuple[int, str]] | None = None) -> list[FulfillmentOrder]:
+def assign_fulfillment_orders(
+    order: Order, default_location_id: int | None, at: datetime, service_by_location: dict[int, tuple[int, str]] | None = None
+) -> list[FulfillmentOrder]:
     """One fulfillment order per location the lines were committed at (else the default one).
 
     Lines already fulfilled on placement (an imported order) are assigned fulfilled.
@@ -79,10 +88,14 @@ def fulfill(
     if order.cancelled_at is not None:
         raise InvalidTransition("The order is cancelled; it can't be fulfilled", field="order")
     if not requests:
-        raise InvalidInput("line_items_by_fulfillment_order must name at least one fulfillment order", field="line_items_by_fulfillment_order")
+        raise InvalidInput(
+            "line_items_by_fulfillment_order must name at least one fulfillment order", field="line_items_by_fulfillment_order"
+        )
     locations = {fo.assigned_location_id for fo, _ in requests}
     if len(locations) > 1:
-        raise InvalidInput("A fulfillment ships from one location; these fulfillment orders are at several", field="line_items_by_fulfillment_order")
+        raise InvalidInput(
+            "A fulfillment ships from one location; these fulfillment orders are at several", field="line_items_by_fulfillment_order"
+        )
     quantities: dict[int, int] = {}
     first_fo = requests[0][0]
     for fo, wanted in requests:
@@ -138,7 +151,9 @@ def cancel_fulfillment(order: Order, fulfillment: Fulfillment, at: datetime, aut
     if unplaced and order.cancelled_at is None:
         added = _place(order, fulfillment.location_id, [FulfillmentOrderLine(k, q) for k, q in unplaced.items()], at)
     order.updated_at = at
-    order.events.append(FulfillmentCancelled(at=at, author=author, name=fulfillment.name or "", item_count=sum(fulfillment.quantities.values())))
+    order.events.append(
+        FulfillmentCancelled(at=at, author=author, name=fulfillment.name or "", item_count=sum(fulfillment.quantities.values()))
+    )
     return added
 
 
@@ -154,8 +169,11 @@ def _shipped_from(order: Order, fulfillment: Fulfillment) -> list[FulfillmentOrd
 def _place(order: Order, location_id: int | None, lines: list[FulfillmentOrderLine], at: datetime) -> FulfillmentOrder | None:
     """Units to ship again from ``location_id``: onto the live fulfillment order there that is
     nobody else's request in flight (preferring one with the same items), else a new one."""
-    candidates = [fo for fo in order.fulfillment_orders or []
-                  if fo.assigned_location_id == location_id and fo.status in LIVE and fo.request_status not in REQUEST_IN_FLIGHT]
+    candidates = [
+        fo
+        for fo in order.fulfillment_orders or []
+        if fo.assigned_location_id == location_id and fo.status in LIVE and fo.request_status not in REQUEST_IN_FLIGHT
+    ]
     wanted = {line.line_item_id for line in lines}
     candidates.sort(key=lambda fo: (not any(line.line_item_id in wanted for line in fo.lines), fo.status not in ("open", "in_progress")))
     if candidates:
@@ -166,8 +184,9 @@ def _place(order: Order, location_id: int | None, lines: list[FulfillmentOrderLi
     return fresh
 
 
-def cancel_fulfillment_order(order: Order, fo: FulfillmentOrder, at: datetime, *, by_service: bool = False,
-                             message: str | None = None) -> FulfillmentOrder | None:
+def cancel_fulfillment_order(
+    order: Order, fo: FulfillmentOrder, at: datetime, *, by_service: bool = False, message: str | None = None
+) -> FulfillmentOrder | None:
     """Cancel a fulfillment order: the merchant's cancel, or (``by_service``) the service
     accepting a cancellation request, with its message.
 
@@ -182,8 +201,16 @@ def cancel_fulfillment_order(order: Order, fo: FulfillmentOrder, at: datetime, *
     return replacement
 
 
-def hold(order: Order, fo: FulfillmentOrder, reason: str, notes: str | None, at: datetime, *,
-         line_quantities: dict[int, int | None] | None = None, author: str | None = None) -> tuple[bool, FulfillmentOrder | None]:
+def hold(
+    order: Order,
+    fo: FulfillmentOrder,
+    reason: str,
+    notes: str | None,
+    at: datetime,
+    *,
+    line_quantities: dict[int, int | None] | None = None,
+    author: str | None = None,
+) -> tuple[bool, FulfillmentOrder | None]:
     """Hold a fulfillment order, or only some of its units (fulfillment-order line id ->
     quantity; None = the whole line). As on Shopify, the held units stay on this fulfillment
     order and the rest move to a new one that stays fulfillable, which is returned.
@@ -195,24 +222,30 @@ def hold(order: Order, fo: FulfillmentOrder, reason: str, notes: str | None, at:
     remaining = None
     if line_quantities:
         if fo.status == "on_hold":
-            raise InvalidTransition("A fulfillment order on hold can't be split; hold all of it, or release the hold first",
-                                    field="fulfillment_order_line_items")
+            raise InvalidTransition(
+                "A fulfillment order on hold can't be split; hold all of it, or release the hold first",
+                field="fulfillment_order_line_items",
+            )
         if fo.request_status in REQUEST_IN_FLIGHT:
             # The service was asked for all of it; splitting would take units from it unannounced.
-            raise InvalidTransition("The fulfillment service has a request for all of this fulfillment order; hold all of it, or cancel the request first",
-                                    field="fulfillment_order_line_items")
+            raise InvalidTransition(
+                "The fulfillment service has a request for all of this fulfillment order; hold all of it, or cancel the request first",
+                field="fulfillment_order_line_items",
+            )
         rest = fo.split(line_quantities)
         if rest:
-            remaining = FulfillmentOrder(fo.assigned_location_id, rest, at, at, service_id=fo.service_id,
-                                         service_handle=fo.service_handle, fulfill_by=fo.fulfill_by)
+            remaining = FulfillmentOrder(
+                fo.assigned_location_id, rest, at, at, service_id=fo.service_id, service_handle=fo.service_handle, fulfill_by=fo.fulfill_by
+            )
             order.fulfillment_orders.append(remaining)
     first = fo.hold(reason, notes, at)
     note_change(order, fo, "held", at, author, reason.replace("_", " "))
     return first, remaining
 
 
-def move(order: Order, fo: FulfillmentOrder, location_id: int, line_quantities: dict[int, int] | None, at: datetime,
-         author: str | None = None) -> tuple[FulfillmentOrder, FulfillmentOrder | None]:
+def move(
+    order: Order, fo: FulfillmentOrder, location_id: int, line_quantities: dict[int, int] | None, at: datetime, author: str | None = None
+) -> tuple[FulfillmentOrder, FulfillmentOrder | None]:
     """Move units (fulfillment-order line id -> quantity; None = all) to another location.
 
     The original closes with nothing left on it; the moved units get a new fulfillment order
@@ -223,8 +256,20 @@ def move(order: Order, fo: FulfillmentOrder, location_id: int, line_quantities: 
     status = fo.status
     moving, staying = fo.close_for_move(at, line_quantities)
     moved = FulfillmentOrder(location_id, moving, at, at, status="scheduled" if status == "scheduled" else "open", fulfill_at=fo.fulfill_at)
-    remaining = FulfillmentOrder(fo.assigned_location_id, staying, at, at, status=status, fulfill_at=fo.fulfill_at,
-                                 service_id=fo.service_id, service_handle=fo.service_handle) if staying else None
+    remaining = (
+        FulfillmentOrder(
+            fo.assigned_location_id,
+            staying,
+            at,
+            at,
+            status=status,
+            fulfill_at=fo.fulfill_at,
+            service_id=fo.service_id,
+            service_handle=fo.service_handle,
+        )
+        if staying
+        else None
+    )
     order.fulfillment_orders.append(moved)
     if remaining is not None:
         order.fulfillment_orders.append(remaining)
@@ -236,7 +281,11 @@ def check_cancellable(order: Order) -> None:
     """Raise unless the order's fulfillment orders let it be cancelled: not while a fulfillment
     service has a request for it (withdraw a submitted request by cancelling the fulfillment
     order; an accepted one ends only when the service accepts a cancellation request)."""
-    pending = [fo for fo in order.fulfillment_orders or [] if fo.status in LIVE and fo.service_id is not None and fo.request_status in REQUEST_IN_FLIGHT]
+    pending = [
+        fo
+        for fo in order.fulfillment_orders or []
+        if fo.status in LIVE and fo.service_id is not None and fo.request_status in REQUEST_IN_FLIGHT
+    ]
     if not pending:
         return
     if all(fo.request_status == "submitted" for fo in pending):
@@ -339,9 +388,9 @@ def apply_automation(order: Order, at: datetime, *, mode: str, hold_unpaid: bool
                     note_change(order, fo, "held", at, "orderdesk", "awaiting payment")
         return []
     for fo in fos:
-        if fo.status == "on_hold" and any(h.reason == "awaiting_payment" for h in fo.holds):
-            if fo.release_hold(at, "awaiting_payment"):
-                note_change(order, fo, "hold_released", at, "orderdesk", "the order is paid")
+        awaiting = fo.status == "on_hold" and any(h.reason == "awaiting_payment" for h in fo.holds)
+        if awaiting and fo.release_hold(at, "awaiting_payment"):
+            note_change(order, fo, "hold_released", at, "orderdesk", "the order is paid")
     if mode not in ("digital", "all") or order.cancelled_at is not None:
         return []
     lines = {line.key: line for line in order.line_items}

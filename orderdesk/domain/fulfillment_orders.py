@@ -14,12 +14,24 @@ from .errors import InvalidInput, InvalidTransition
 
 STATUSES = ("open", "in_progress", "scheduled", "on_hold", "incomplete", "closed", "cancelled")
 REQUEST_STATUSES = (
-    "unsubmitted", "submitted", "accepted", "rejected", "cancellation_requested",
-    "cancellation_accepted", "cancellation_rejected", "closed",
+    "unsubmitted",
+    "submitted",
+    "accepted",
+    "rejected",
+    "cancellation_requested",
+    "cancellation_accepted",
+    "cancellation_rejected",
+    "closed",
 )
 HOLD_REASONS = (
-    "awaiting_payment", "awaiting_return_items", "high_risk_of_fraud", "incorrect_address",
-    "inventory_out_of_stock", "online_store_post_purchase_cross_sell", "unknown_delivery_date", "other",
+    "awaiting_payment",
+    "awaiting_return_items",
+    "high_risk_of_fraud",
+    "incorrect_address",
+    "inventory_out_of_stock",
+    "online_store_post_purchase_cross_sell",
+    "unknown_delivery_date",
+    "other",
 )
 
 # (status, action) -> status after it. "fulfill" ends in in_progress or closed by quantities.
@@ -74,7 +86,11 @@ REQUEST_FROM: dict[str, tuple[str, ...]] = {
     "reject_cancellation": ("cancellation_requested",),
 }
 REJECTION_REASONS = (
-    "incorrect_address", "ineligible_product", "inventory_out_of_stock", "undeliverable_destination", "other",
+    "incorrect_address",
+    "ineligible_product",
+    "inventory_out_of_stock",
+    "undeliverable_destination",
+    "other",
 )
 NOT_AT_SERVICE = "the fulfillment order is not assigned to a fulfillment service"
 # A fulfillment service ships its own fulfillment orders, and only once it has accepted the request.
@@ -85,8 +101,10 @@ NOT_ACCEPTED_YET = {
     "submitted": "The fulfillment service has not accepted the fulfillment request yet; it ships the items once it does.",
     "rejected": "The fulfillment service rejected the fulfillment request; request fulfillment again, or move the fulfillment order to one of your locations.",
 }
-AT_SERVICE = ("The fulfillment order is assigned to a fulfillment service, which ships it once it accepts a fulfillment request; "
-              "request fulfillment, or move it to one of your locations.")
+AT_SERVICE = (
+    "The fulfillment order is assigned to a fulfillment service, which ships it once it accepts a fulfillment request; "
+    "request fulfillment, or move it to one of your locations."
+)
 
 # While a fulfillment service has a request for a fulfillment order, the merchant may not change
 # what it was asked to ship: request_status -> {action: why not}. As on Shopify, a submitted
@@ -96,8 +114,7 @@ _WITHDRAW = "cancel the fulfillment order to withdraw the request first"
 _ASK = "request cancellation first, and the service cancels it once it accepts"
 REQUEST_LOCKS: dict[str, dict[str, str]] = {
     "submitted": {
-        action: f"A fulfillment request is with the fulfillment service; {_WITHDRAW}."
-        for action in ("hold", "move", "reschedule")
+        action: f"A fulfillment request is with the fulfillment service; {_WITHDRAW}." for action in ("hold", "move", "reschedule")
     },
     "accepted": {
         **{action: f"The fulfillment service accepted the fulfillment request; {_ASK}." for action in ("hold", "move", "reschedule")},
@@ -166,7 +183,10 @@ class FulfillmentOrder:
         """The status ``action`` leads to; raises InvalidTransition (changing nothing) if it may not happen now."""
         new = TRANSITIONS.get((self.status, action))
         if new is None:
-            raise InvalidTransition(WHY_NOT.get(self.status, f"Cannot {action.replace('_', ' ')} a fulfillment order that is {self.status}."), field="fulfillment_order")
+            raise InvalidTransition(
+                WHY_NOT.get(self.status, f"Cannot {action.replace('_', ' ')} a fulfillment order that is {self.status}."),
+                field="fulfillment_order",
+            )
         locked = self.request_lock(action)
         if locked:
             raise InvalidTransition(locked, field="fulfillment_order")
@@ -196,8 +216,13 @@ class FulfillmentOrder:
     @property
     def supported_actions(self) -> list[str]:
         names = {
-            "fulfill": "create_fulfillment", "request_fulfillment": "request_fulfillment", "cancel": "cancel_fulfillment_order",
-            "move": "move", "hold": "hold", "release_hold": "release_hold", "open": "mark_as_open",
+            "fulfill": "create_fulfillment",
+            "request_fulfillment": "request_fulfillment",
+            "cancel": "cancel_fulfillment_order",
+            "move": "move",
+            "hold": "hold",
+            "release_hold": "release_hold",
+            "open": "mark_as_open",
         }
         out = [label for action, label in names.items() if (self.status, action) in TRANSITIONS and self.request_lock(action) is None]
         if self.service_id is None or self.request_status not in REQUEST_FROM["request_fulfillment"]:
@@ -249,7 +274,9 @@ class FulfillmentOrder:
     def mark_open(self, at: datetime) -> None:
         self.status = self._move("open", at)
 
-    def close_for_move(self, at: datetime, line_quantities: dict[int, int] | None = None) -> tuple[list[FulfillmentOrderLine], list[FulfillmentOrderLine]]:
+    def close_for_move(
+        self, at: datetime, line_quantities: dict[int, int] | None = None
+    ) -> tuple[list[FulfillmentOrderLine], list[FulfillmentOrderLine]]:
         """The original of a move closes with nothing left on it. Returns (moving, staying): the
         lines (by fulfillment-order line id; None = all) for the new location, and the rest,
         which stay at this location on a new fulfillment order."""
@@ -295,7 +322,9 @@ class FulfillmentOrder:
         for line_id, qty in wanted.items():
             line = by_id.get(line_id)
             if line is None:
-                raise InvalidInput(f"fulfillment order line item {line_id} is not on this fulfillment order", field="fulfillment_order_line_items")
+                raise InvalidInput(
+                    f"fulfillment order line item {line_id} is not on this fulfillment order", field="fulfillment_order_line_items"
+                )
             if qty < 1 or qty > line.fulfillable_quantity:
                 raise InvalidInput(
                     f"Cannot fulfill {qty} of line item {line.line_item_id}: {line.fulfillable_quantity} remain",
@@ -390,7 +419,10 @@ class FulfillmentOrder:
             if line is not None and not qty and not strict:
                 qty = line.fulfillable_quantity
             if line is None or not qty or qty < 1 or qty > line.fulfillable_quantity:
-                raise InvalidInput("fulfillment order line items must be on this fulfillment order and not more than remains", field="fulfillment_order_line_items")
+                raise InvalidInput(
+                    "fulfillment order line items must be on this fulfillment order and not more than remains",
+                    field="fulfillment_order_line_items",
+                )
             wanted[line_id] = qty
         return wanted
 
@@ -455,7 +487,9 @@ class FulfillmentOrder:
         if entry is not None:
             entry["response"] = {"status": status, "responded_at": at.isoformat(), **{k: v for k, v in details.items() if v is not None}}
 
-    def request_fulfillment(self, message: str | None, at: datetime, line_quantities: dict[int, int] | None = None) -> list[FulfillmentOrderLine]:
+    def request_fulfillment(
+        self, message: str | None, at: datetime, line_quantities: dict[int, int] | None = None
+    ) -> list[FulfillmentOrderLine]:
         """The merchant asks the service to fulfil (all, or some lines). Returns the lines
         (with quantities) left unsubmitted, which belong on a new fulfillment order."""
         new = self._request_move("request_fulfillment", at)
@@ -463,8 +497,9 @@ class FulfillmentOrder:
         left = self.split(line_quantities) if line_quantities else []
         self.status = new
         self.request_status = "submitted"
-        self.merchant_requests.append({"message": message, "request_options": {"notify_customer": False},
-                                       "sent_at": at.isoformat(), "kind": "fulfillment_request"})
+        self.merchant_requests.append(
+            {"message": message, "request_options": {"notify_customer": False}, "sent_at": at.isoformat(), "kind": "fulfillment_request"}
+        )
         return left
 
     def accept_request(self, message: str | None, at: datetime) -> None:
@@ -472,7 +507,9 @@ class FulfillmentOrder:
         self.request_status = "accepted"
         self._answer("fulfillment_request", "accepted", at, message=message)
 
-    def reject_request(self, message: str | None, at: datetime, reason: str | None = None, line_items: list[dict[str, Any]] | None = None) -> None:
+    def reject_request(
+        self, message: str | None, at: datetime, reason: str | None = None, line_items: list[dict[str, Any]] | None = None
+    ) -> None:
         if reason is not None and reason not in REJECTION_REASONS:
             raise InvalidInput(f"reason must be one of {', '.join(REJECTION_REASONS)}", field="reason")
         self.status = self._request_move("reject_request", at)
@@ -482,7 +519,9 @@ class FulfillmentOrder:
     def request_cancellation(self, message: str | None, at: datetime) -> None:
         self.status = self._request_move("request_cancellation", at)
         self.request_status = "cancellation_requested"
-        self.merchant_requests.append({"message": message, "request_options": {}, "sent_at": at.isoformat(), "kind": "cancellation_request"})
+        self.merchant_requests.append(
+            {"message": message, "request_options": {}, "sent_at": at.isoformat(), "kind": "cancellation_request"}
+        )
 
     def accept_cancellation(self, message: str | None, at: datetime) -> list[FulfillmentOrderLine]:
         """The service will not ship it: cancelled, and the unshipped units leave it (returned,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 
 from .currencies import exponent, is_known
 from .errors import InvalidInput
@@ -16,7 +16,7 @@ MAX_DIGITS = 15
 ROUNDING = ROUND_HALF_EVEN
 
 
-@lru_cache(maxsize=None)
+@cache
 def quantum(currency: str) -> Decimal:
     """The smallest unit of a currency: 0.01 for USD, 1 for JPY, 0.001 for KWD."""
     return Decimal(1).scaleb(-exponent(currency))
@@ -73,9 +73,7 @@ class Money:
         amount = to_decimal(value, field=field)
         exp = exponent(currency)
         if amount.as_tuple().exponent < -exp and amount != amount.quantize(Decimal(1).scaleb(-exp)):
-            raise InvalidInput(
-                f"{field} has more decimals than {currency} allows ({exp})", field=field
-            )
+            raise InvalidInput(f"{field} has more decimals than {currency} allows ({exp})", field=field)
         return cls(amount, currency).rounded()
 
     def _check(self, other: Money) -> None:
@@ -93,7 +91,7 @@ class Money:
         return Money(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: int | Decimal) -> Money:
-        if isinstance(factor, float) or isinstance(factor, bool):
+        if isinstance(factor, (float, bool)):
             raise TypeError("Money can only be multiplied by an int or a Decimal")
         return Money(self.amount * factor, self.currency)
 

@@ -7,21 +7,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from . import status
+from . import ledger, status
 from .customer import Customer
 from .errors import InvalidInput, InvalidTransition
-from . import ledger
 from .events import (
     AuthorizationExpired,
     LineItemsRestocked,
-    PaymentRecorded,
-    RefundCreated,
     NoteChanged,
     OrderCancelled,
     OrderClosed,
     OrderEvent,
     OrderReopened,
     OrderUpdated,
+    PaymentRecorded,
+    RefundCreated,
     TagsChanged,
 )
 from .fulfillment_orders import FulfillmentOrder
@@ -226,9 +225,7 @@ class Order:
 
     @property
     def fulfillment_status(self) -> str | None:
-        return status.fulfillment_status(
-            self.line_items, self.fulfillments, cancelled=self.cancelled_at is not None
-        )
+        return status.fulfillment_status(self.line_items, self.fulfillments, cancelled=self.cancelled_at is not None)
 
     @property
     def display_name(self) -> str:
@@ -271,11 +268,7 @@ class Order:
         self.cancelled_at = at
         self.cancel_reason = reason
         self.updated_at = at
-        self.events.append(
-            OrderCancelled(
-                at=at, author=author, reason=reason, restock=restock, notify_customer=notify_customer
-            )
-        )
+        self.events.append(OrderCancelled(at=at, author=author, reason=reason, restock=restock, notify_customer=notify_customer))
         if restock:
             done = status.fulfilled_quantities(self.fulfillments)
             restocked = []
@@ -285,9 +278,7 @@ class Order:
                     line.restocked_quantity += qty
                     restocked.append((line.key, qty))
             if restocked:
-                self.events.append(
-                    LineItemsRestocked(at=at, author=author, quantities=tuple(restocked))
-                )
+                self.events.append(LineItemsRestocked(at=at, author=author, quantities=tuple(restocked)))
 
     def check_cancellable(self, reason: str = "other") -> None:
         """Raise unless the order can be cancelled now with this reason."""

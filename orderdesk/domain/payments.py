@@ -75,9 +75,7 @@ def payment_totals(transactions: list[Transaction]) -> PaymentTotals:
         ),
         Decimal(0),
     )
-    expired = any(
-        t.kind == "authorization" and t.expired_at is not None and t.id not in voided_ids for t in ok
-    )
+    expired = any(t.kind == "authorization" and t.expired_at is not None and t.id not in voided_ids for t in ok)
     captured = sum((t.amount.presentment.amount for t in ok if t.kind in ("capture", "sale")), Decimal(0))
     refunded = sum((t.amount.presentment.amount for t in ok if t.kind == "refund"), Decimal(0))
     return PaymentTotals(authorized, captured, refunded, voided=bool(voids), expired=expired)

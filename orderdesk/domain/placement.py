@@ -101,9 +101,7 @@ def _apply_discounts(new: NewOrder) -> None:
                 line.discount_allocations.append(DiscountAllocation(share, index))
             code.amount = amount
         else:
-            raise InvalidInput(
-                "discount type must be fixed_amount, percentage or shipping", field="discount_codes"
-            )
+            raise InvalidInput("discount type must be fixed_amount, percentage or shipping", field="discount_codes")
         # Later codes discount what earlier ones left.
         lines_total = lines_total - _sum(
             [a.amount for line in new.line_items for a in line.discount_allocations if a.discount_application_index == index],
@@ -115,9 +113,7 @@ def compute_totals(new: NewOrder) -> Totals:
     line_items = _sum([line.line_price for line in new.line_items], new)
     line_discounts = _sum([line.total_discount for line in new.line_items], new)
     shipping = _sum([s.price for s in new.shipping_lines], new)
-    shipping_discounts = _sum(
-        [a.amount for s in new.shipping_lines for a in s.discount_allocations], new
-    )
+    shipping_discounts = _sum([a.amount for s in new.shipping_lines for a in s.discount_allocations], new)
     tax = _sum(
         [t.price for t in new.tax_lines]
         + [t.price for line in new.line_items for t in line.tax_lines]
@@ -160,8 +156,7 @@ def _imported_transactions(new: NewOrder, total: MoneyBag, at: datetime) -> list
         kinds = ["authorization", "void"]
     else:
         raise InvalidInput(
-            f"financial_status must be one of {', '.join(IMPORTABLE_FINANCIAL_STATUSES)}; "
-            "give transactions to import other payment states",
+            f"financial_status must be one of {', '.join(IMPORTABLE_FINANCIAL_STATUSES)}; give transactions to import other payment states",
             field="financial_status",
         )
     return [
@@ -224,9 +219,7 @@ def place_order(new: NewOrder, *, at: datetime, token: str, processed_at: dateti
     if not new.line_items:
         raise InvalidInput("Line items must have at least one item", field="line_items")
     if new.tax_lines and any(line.tax_lines for line in new.line_items):
-        raise InvalidInput(
-            "Tax lines must be associated with either order or line item but not both", field="order"
-        )
+        raise InvalidInput("Tax lines must be associated with either order or line item but not both", field="order")
     for position, line in enumerate(new.line_items):
         line.position = position
         if line.price.presentment.amount < 0:
@@ -253,9 +246,7 @@ def place_order(new: NewOrder, *, at: datetime, token: str, processed_at: dateti
             )
         )
     elif new.fulfillment_status not in (None, "unfulfilled", "null"):
-        raise InvalidInput(
-            "fulfillment_status on create must be fulfilled or left out", field="fulfillment_status"
-        )
+        raise InvalidInput("fulfillment_status on create must be fulfilled or left out", field="fulfillment_status")
 
     order = Order(
         currency=new.currency,
@@ -281,4 +272,3 @@ def place_order(new: NewOrder, *, at: datetime, token: str, processed_at: dateti
     for f in fulfillments:
         order.events.append(FulfillmentRecorded(at=at, item_count=sum(f.quantities.values())))
     return order
-

@@ -180,6 +180,7 @@ def _shipping_tax_share(order, amount: MoneyBag) -> MoneyBag:
 
 def _feasible_restock(line, wanted: str, quantity: int, shipped: int, asked_by_type) -> str:
     """The restock type closest to what was asked that the line's state allows (calculate only)."""
+
     def room(kind: str) -> int:
         used = asked_by_type.get((line.key, kind), 0)
         if kind == "cancel":
@@ -187,6 +188,7 @@ def _feasible_restock(line, wanted: str, quantity: int, shipped: int, asked_by_t
         if kind == "return":
             return line.return_room(shipped) - used
         return quantity
+
     for kind in (wanted, "return" if wanted == "cancel" else "cancel", "no_restock"):
         if room(kind) >= quantity:
             return kind

@@ -61,9 +61,7 @@ def fulfilled_quantities(fulfillments: Iterable[Fulfillment]) -> dict[int, int]:
     return done
 
 
-def fulfillment_status(
-    lines: list[LineItem], fulfillments: Iterable[Fulfillment], *, cancelled: bool
-) -> str | None:
+def fulfillment_status(lines: list[LineItem], fulfillments: Iterable[Fulfillment], *, cancelled: bool) -> str | None:
     """``None`` (unfulfilled), ``partial``, ``fulfilled`` or ``restocked``."""
     done = fulfilled_quantities(fulfillments)
     shipped = sum(min(done.get(line.key, 0), line.quantity) for line in lines)

@@ -26,9 +26,7 @@ def parse_tags(value: str | Iterable[str] | None) -> tuple[str, ...]:
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH:
-            raise InvalidInput(
-                f"Tag '{tag[:20]}…' is too long (maximum is {MAX_TAG_LENGTH} characters)", field="tags"
-            )
+            raise InvalidInput(f"Tag '{tag[:20]}…' is too long (maximum is {MAX_TAG_LENGTH} characters)", field="tags")
         seen.setdefault(tag.lower(), tag)
     if len(seen) > MAX_TAGS:
         raise InvalidInput(f"An order can have at most {MAX_TAGS} tags", field="tags")

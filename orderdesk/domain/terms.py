@@ -22,9 +22,7 @@ class PaymentTerms:
         if self.type not in TYPES:
             raise InvalidInput(f"payment terms type must be one of {', '.join(TYPES)}", field="payment_terms")
         if self.type == "net" and self.due_in_days not in NET_DAYS:
-            raise InvalidInput(
-                f"net terms must be {', '.join(map(str, NET_DAYS))} days", field="payment_terms"
-            )
+            raise InvalidInput(f"net terms must be {', '.join(map(str, NET_DAYS))} days", field="payment_terms")
         if self.type == "fixed" and self.fixed_due_at is None:
             raise InvalidInput("fixed payment terms need a due date", field="payment_terms")
 

@@ -35,7 +35,9 @@ class BogusGateway:
         if card in ERROR:
             return GatewayResult("error", error_code="processing_error", message="Bogus Gateway: Forced failure", payment_details=details)
         if card not in SUCCESS:
-            return GatewayResult("failure", error_code="invalid_number", message="The card number is not a valid test number.", payment_details=details)
+            return GatewayResult(
+                "failure", error_code="invalid_number", message="The card number is not a valid test number.", payment_details=details
+            )
         auth = "bogus-" + secrets.token_hex(6)
         return GatewayResult("success", authorization=auth, receipt={"testcase": True, "authorization": auth}, payment_details=details)
 

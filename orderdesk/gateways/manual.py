@@ -24,8 +24,11 @@ class ManualGateway:
         return GatewayResult("success", receipt={"manual_method": method.manual_method})
 
     def sale(self, amount: Money, method: PaymentMethod, *, reference: str) -> GatewayResult:
-        return GatewayResult("pending", receipt={"manual_method": method.manual_method or METHODS[0]},
-                             message="Awaiting payment; mark the order as paid when the money arrives.")
+        return GatewayResult(
+            "pending",
+            receipt={"manual_method": method.manual_method or METHODS[0]},
+            message="Awaiting payment; mark the order as paid when the money arrives.",
+        )
 
     def capture(self, amount: Money, authorization: str | None, *, reference: str) -> GatewayResult:
         return GatewayResult("success", authorization=authorization)

@@ -22,21 +22,56 @@ from liquid.undefined import FalsyStrictUndefined
 from ..domain.currencies import exponent
 
 __all__ = [
-    "DEFAULT_NAMES", "Environments", "NotificationEnvironment", "Rendered", "TemplateLoader", "TemplateProblem",
-    "check", "default_template", "format_money", "make_environment", "render", "render_source",
+    "DEFAULT_NAMES",
+    "Environments",
+    "NotificationEnvironment",
+    "Rendered",
+    "TemplateLoader",
+    "TemplateProblem",
+    "check",
+    "default_template",
+    "format_money",
+    "make_environment",
+    "render",
+    "render_source",
 ]
 
 DEFAULT_NAMES = (
-    "order_confirmation", "order_cancelled", "refund", "payment_receipt", "payment_reminder",
-    "shipping_confirmation", "shipping_update", "out_for_delivery", "delivered",
-    "fulfillment_request", "cancellation_request", "contact_customer",
+    "order_confirmation",
+    "order_cancelled",
+    "refund",
+    "payment_receipt",
+    "payment_reminder",
+    "shipping_confirmation",
+    "shipping_update",
+    "out_for_delivery",
+    "delivered",
+    "fulfillment_request",
+    "cancellation_request",
+    "contact_customer",
 )
 SUBJECT_SUFFIX = ".subject"
 
 SYMBOLS = {
-    "USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "HKD": "$", "SGD": "$", "MXN": "$",
-    "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "KRW": "₩", "CHF": "CHF ",
-    "SEK": "kr ", "NOK": "kr ", "DKK": "kr ", "PLN": "zł ", "BRL": "R$",
+    "USD": "$",
+    "CAD": "$",
+    "AUD": "$",
+    "NZD": "$",
+    "HKD": "$",
+    "SGD": "$",
+    "MXN": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CNY": "¥",
+    "INR": "₹",
+    "KRW": "₩",
+    "CHF": "CHF ",
+    "SEK": "kr ",
+    "NOK": "kr ",
+    "DKK": "kr ",
+    "PLN": "zł ",
+    "BRL": "R$",
 }
 
 
@@ -58,7 +93,9 @@ class Rendered:
 class TemplateProblem(ValueError):
     """A template that does not parse or render, with where: ``line`` and ``column`` (1-based)."""
 
-    def __init__(self, part: str, error: LiquidError | None, source: str = "", *, message: str | None = None, index: int | None = None) -> None:
+    def __init__(
+        self, part: str, error: LiquidError | None, source: str = "", *, message: str | None = None, index: int | None = None
+    ) -> None:
         self.part = part
         if index is None and error is not None and error.token is not None and error.token.start_index >= 0:
             source, index = error.token.source or source, error.token.start_index

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import smtplib
-from html import unescape
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from html import unescape
 
 from ..config import SmtpSettings
 
@@ -31,7 +31,9 @@ def _text(html: str) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
-def build_message(*, to: str, subject: str, html: str, event_id: str, settings: SmtpSettings, sender_name: str | None = None, reply_to: str | None = None) -> EmailMessage:
+def build_message(
+    *, to: str, subject: str, html: str, event_id: str, settings: SmtpSettings, sender_name: str | None = None, reply_to: str | None = None
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = formataddr((sender_name or "", settings.from_address))
     msg["To"] = to

@@ -68,11 +68,7 @@ def _fulfillment(order: Order, fulfillment_id: int | None) -> dict[str, Any] | N
         return None
     f = candidates[-1]
     lines = {line.key: line for line in order.line_items}
-    items = [
-        {"quantity": qty, "line_item": _line(order, lines[key], qty)}
-        for key, qty in f.quantities.items()
-        if key in lines
-    ]
+    items = [{"quantity": qty, "line_item": _line(order, lines[key], qty)} for key, qty in f.quantities.items() if key in lines]
     return {
         "id": f.id,
         "name": f.name,
@@ -98,9 +94,18 @@ def _requested(order: Order, requested: list[dict[str, Any]]) -> dict[str, Any]:
         if r.get("line_item_id") in lines
     ]
     return {
-        "id": None, "name": None, "tracking_company": None, "tracking_number": None, "tracking_numbers": [],
-        "tracking_url": None, "tracking_urls": [], "shipment_status": None, "fulfillment_line_items": items,
-        "item_count": sum(i["quantity"] for i in items), "estimated_delivery_at": None, "created_at": None,
+        "id": None,
+        "name": None,
+        "tracking_company": None,
+        "tracking_number": None,
+        "tracking_numbers": [],
+        "tracking_url": None,
+        "tracking_urls": [],
+        "shipment_status": None,
+        "fulfillment_line_items": items,
+        "item_count": sum(i["quantity"] for i in items),
+        "estimated_delivery_at": None,
+        "created_at": None,
     }
 
 
@@ -188,7 +193,8 @@ def order_variables(order: Order, shop: Shop, payload: dict[str, Any] | None = N
         "transactions": transactions,
         "tags": list(order.tags),
         "fulfillment": (
-            _requested(order, payload["requested_lines"]) if "requested_lines" in payload
+            _requested(order, payload["requested_lines"])
+            if "requested_lines" in payload
             else _fulfillment(order, payload.get("fulfillment_id"))
         ),
         "service_name": payload.get("service_name"),

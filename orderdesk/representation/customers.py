@@ -36,9 +36,7 @@ def customer_json(c: Customer, shop: Shop, *, orders_count: int | None = None, t
         "currency": c.currency or shop.currency,
         "tax_exemptions": [],
         "admin_graphql_api_id": gid("Customer", c.id),
-        "default_address": (
-            {**c.default_address, "customer_id": c.id, "default": True} if c.default_address else None
-        ),
+        "default_address": ({**c.default_address, "customer_id": c.id, "default": True} if c.default_address else None),
     }
     if orders_count is not None:
         data["orders_count"] = orders_count

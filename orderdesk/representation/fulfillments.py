@@ -12,7 +12,6 @@ from ..domain.shop import Shop
 from .common import gid, timestamp
 from .orders import address_json, fulfillment_json
 
-
 LOCATION_FIELDS = ("address1", "address2", "city", "country_code", "location_id", "name", "phone", "province", "zip")
 
 
@@ -27,10 +26,7 @@ def _destination_json(order: Order, fo: FulfillmentOrder) -> dict[str, Any] | No
 
 def _location_json(fo: FulfillmentOrder, location: Any | None) -> dict[str, Any]:
     """Where the goods leave from: Shopify shows it as both assigned_location and origin."""
-    return {
-        k: fo.assigned_location_id if k == "location_id" else (location[k] if location is not None else None)
-        for k in LOCATION_FIELDS
-    }
+    return {k: fo.assigned_location_id if k == "location_id" else (location[k] if location is not None else None) for k in LOCATION_FIELDS}
 
 
 def _outgoing_requests(fo: FulfillmentOrder, tz: str) -> list[dict[str, Any]]:
@@ -84,8 +80,12 @@ def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, lo
         "assigned_location": _location_json(fo, location),
         "merchant_requests": fo.merchant_requests,
         "outgoing_requests": _outgoing_requests(fo, tz),
-        "delivery_method": {"id": None, "method_type": "shipping" if any(li.requires_shipping for li in order.line_items) else "none",
-                            "min_delivery_date_time": None, "max_delivery_date_time": None},
+        "delivery_method": {
+            "id": None,
+            "method_type": "shipping" if any(li.requires_shipping for li in order.line_items) else "none",
+            "min_delivery_date_time": None,
+            "max_delivery_date_time": None,
+        },
         "created_at": timestamp(fo.created_at, tz),
         "updated_at": timestamp(fo.updated_at, tz),
         "admin_graphql_api_id": gid("FulfillmentOrder", fo.id),

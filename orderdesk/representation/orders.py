@@ -17,8 +17,21 @@ from .common import gid, money_set, timestamp
 from .customers import customer_json
 
 ADDRESS_FIELDS = (
-    "first_name", "address1", "phone", "city", "zip", "province", "country", "last_name",
-    "address2", "company", "latitude", "longitude", "name", "country_code", "province_code",
+    "first_name",
+    "address1",
+    "phone",
+    "city",
+    "zip",
+    "province",
+    "country",
+    "last_name",
+    "address2",
+    "company",
+    "latitude",
+    "longitude",
+    "name",
+    "country_code",
+    "province_code",
 )
 
 
@@ -115,9 +128,7 @@ def fulfillment_json(order: Order, f: Fulfillment, shop: Shop, fulfilled: dict[i
         "tracking_urls": f.tracking_urls,
         "updated_at": timestamp(f.updated_at, shop.iana_timezone),
         "line_items": [
-            {**line_item_json(order, lines[key], fulfilled), "quantity": qty}
-            for key, qty in f.quantities.items()
-            if key in lines
+            {**line_item_json(order, lines[key], fulfilled), "quantity": qty} for key, qty in f.quantities.items() if key in lines
         ],
     }
 
@@ -234,9 +245,7 @@ def order_json(order: Order, shop: Shop) -> dict[str, Any]:
         "current_total_tax_set": money_set(now.tax),
         "customer_locale": extra.get("customer_locale"),
         "device_id": extra.get("device_id"),
-        "discount_codes": [
-            {"code": d.code, "amount": d.amount.shop.format(), "type": d.type} for d in order.discount_codes
-        ],
+        "discount_codes": [{"code": d.code, "amount": d.amount.shop.format(), "type": d.type} for d in order.discount_codes],
         "email": order.email,
         "estimated_taxes": False,
         "financial_status": order.financial_status,

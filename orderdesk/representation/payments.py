@@ -13,11 +13,18 @@ from ..domain.shop import Shop
 from .common import gid, money_set, timestamp
 from .orders import line_item_json
 
-
 PAYMENT_DETAIL_KEYS = (
-    "credit_card_bin", "avs_result_code", "cvv_result_code", "credit_card_number", "credit_card_company",
-    "buyer_action_info", "credit_card_name", "credit_card_wallet", "credit_card_expiration_month",
-    "credit_card_expiration_year", "payment_method_name",
+    "credit_card_bin",
+    "avs_result_code",
+    "cvv_result_code",
+    "credit_card_number",
+    "credit_card_company",
+    "buyer_action_info",
+    "credit_card_name",
+    "credit_card_wallet",
+    "credit_card_expiration_month",
+    "credit_card_expiration_year",
+    "payment_method_name",
 )
 
 

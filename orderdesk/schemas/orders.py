@@ -11,25 +11,111 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 # back whole objects, so read-only fields among these are accepted and ignored; anything
 # else is an unknown field and refused.
 SHOPIFY_ORDER_FIELDS = frozenset(
-    """id admin_graphql_api_id app_id browser_ip buyer_accepts_marketing cancel_reason cancelled_at
-    cart_token checkout_id checkout_token client_details closed_at confirmation_number confirmed
-    contact_email created_at currency current_subtotal_price current_subtotal_price_set
-    current_total_additional_fees_set current_total_discounts current_total_discounts_set
-    current_total_duties_set current_total_price current_total_price_set current_total_tax
-    current_total_tax_set customer_locale device_id discount_codes email estimated_taxes
-    financial_status fulfillment_status landing_site landing_site_ref location_id
-    merchant_of_record_app_id name note note_attributes number order_number order_status_url
-    original_total_additional_fees_set original_total_duties_set payment_gateway_names phone
-    po_number presentment_currency processed_at reference referring_site source_identifier
-    source_name source_url subtotal_price subtotal_price_set tags tax_exempt tax_lines
-    taxes_included test token total_discounts total_discounts_set total_line_items_price
-    total_line_items_price_set total_outstanding total_price total_price_set
-    total_shipping_price_set total_tax total_tax_set total_tip_received total_weight updated_at
-    user_id billing_address customer discount_applications fulfillments line_items payment_terms
-    refunds shipping_address shipping_lines transactions inventory_behaviour send_receipt
-    send_fulfillment_receipt metafields company gateway processing_method total_price_usd
-    payment_details source checkout_id order_adjustments payment_gateway
-    shipping_address_attributes errors""".split()
+    [
+        "id",
+        "admin_graphql_api_id",
+        "app_id",
+        "browser_ip",
+        "buyer_accepts_marketing",
+        "cancel_reason",
+        "cancelled_at",
+        "cart_token",
+        "checkout_id",
+        "checkout_token",
+        "client_details",
+        "closed_at",
+        "confirmation_number",
+        "confirmed",
+        "contact_email",
+        "created_at",
+        "currency",
+        "current_subtotal_price",
+        "current_subtotal_price_set",
+        "current_total_additional_fees_set",
+        "current_total_discounts",
+        "current_total_discounts_set",
+        "current_total_duties_set",
+        "current_total_price",
+        "current_total_price_set",
+        "current_total_tax",
+        "current_total_tax_set",
+        "customer_locale",
+        "device_id",
+        "discount_codes",
+        "email",
+        "estimated_taxes",
+        "financial_status",
+        "fulfillment_status",
+        "landing_site",
+        "landing_site_ref",
+        "location_id",
+        "merchant_of_record_app_id",
+        "name",
+        "note",
+        "note_attributes",
+        "number",
+        "order_number",
+        "order_status_url",
+        "original_total_additional_fees_set",
+        "original_total_duties_set",
+        "payment_gateway_names",
+        "phone",
+        "po_number",
+        "presentment_currency",
+        "processed_at",
+        "reference",
+        "referring_site",
+        "source_identifier",
+        "source_name",
+        "source_url",
+        "subtotal_price",
+        "subtotal_price_set",
+        "tags",
+        "tax_exempt",
+        "tax_lines",
+        "taxes_included",
+        "test",
+        "token",
+        "total_discounts",
+        "total_discounts_set",
+        "total_line_items_price",
+        "total_line_items_price_set",
+        "total_outstanding",
+        "total_price",
+        "total_price_set",
+        "total_shipping_price_set",
+        "total_tax",
+        "total_tax_set",
+        "total_tip_received",
+        "total_weight",
+        "updated_at",
+        "user_id",
+        "billing_address",
+        "customer",
+        "discount_applications",
+        "fulfillments",
+        "line_items",
+        "payment_terms",
+        "refunds",
+        "shipping_address",
+        "shipping_lines",
+        "transactions",
+        "inventory_behaviour",
+        "send_receipt",
+        "send_fulfillment_receipt",
+        "metafields",
+        "company",
+        "gateway",
+        "processing_method",
+        "total_price_usd",
+        "payment_details",
+        "source",
+        "checkout_id",
+        "order_adjustments",
+        "payment_gateway",
+        "shipping_address_attributes",
+        "errors",
+    ]
 )
 
 Money = Decimal | int | str
@@ -251,8 +337,14 @@ class OrderCreate(BaseModel):
 
 # Fields PUT may change. Everything else in a PUT body is read-only and ignored.
 WRITABLE_ON_UPDATE = (
-    "email", "phone", "note", "tags", "note_attributes", "shipping_address",
-    "buyer_accepts_marketing", "customer",
+    "email",
+    "phone",
+    "note",
+    "tags",
+    "note_attributes",
+    "shipping_address",
+    "buyer_accepts_marketing",
+    "customer",
 )
 
 

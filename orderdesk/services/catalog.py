@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..domain.errors import NotFound
 from ..db.uow import UnitOfWork
+from ..domain.errors import NotFound
 from .context import Services
 from .transaction import writing
 

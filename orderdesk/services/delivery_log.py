@@ -56,21 +56,38 @@ def attempt(services: Services, row: Any, *, topic: str, recipient: str | None, 
 
 def _write(services: Services, row: Any, record: Attempt, topic: str, order_id: int | None, duration_ms: int) -> None:
     values = {
-        "outbox_id": row["id"], "event_id": str(row["event_id"]), "order_id": order_id, "kind": row["kind"],
-        "topic": topic[:64], "recipient": record.recipient, "attempt": row["attempts"], "outcome": record.outcome,
-        "status_code": record.status_code, "message_id": record.message_id, "error": record.error,
-        "duration_ms": duration_ms, "created_at": services.clock.now(),
+        "outbox_id": row["id"],
+        "event_id": str(row["event_id"]),
+        "order_id": order_id,
+        "kind": row["kind"],
+        "topic": topic[:64],
+        "recipient": record.recipient,
+        "attempt": row["attempts"],
+        "outcome": record.outcome,
+        "status_code": record.status_code,
+        "message_id": record.message_id,
+        "error": record.error,
+        "duration_ms": duration_ms,
+        "created_at": services.clock.now(),
     }
     try:
         with services.db.writing() as uow:
             uow.notification_deliveries.add(values)
             uow.commit()
-    except Exception:  # noqa: BLE001 - a lost log entry must not turn a sent email into a resend
+    except Exception:
         log.exception("could not log the attempt at outbox row %s", row["id"])
 
 
-def deliveries(services: Services, *, order_id: int | None = None, kind: str | None = None, outcome: str | None = None,
-               since_id: int = 0, limit: int = 50) -> list[Any]:
+def deliveries(
+    services: Services,
+    *,
+    order_id: int | None = None,
+    kind: str | None = None,
+    outcome: str | None = None,
+    since_id: int = 0,
+    limit: int = 50,
+) -> list[Any]:
     with services.db.reading() as uow:
-        return uow.notification_deliveries.list(order_id=order_id, kind=kind, outcome=outcome, since_id=since_id,
-                                                limit=min(limit, MAX_LIMIT))
+        return uow.notification_deliveries.list(
+            order_id=order_id, kind=kind, outcome=outcome, since_id=since_id, limit=min(limit, MAX_LIMIT)
+        )

@@ -38,8 +38,19 @@ def _load(uow: UnitOfWork, services: Services, order_id: int, can_read_all: bool
     return order
 
 
-def _commit(uow: UnitOfWork, services: Services, order: Order, at: datetime, was: str | None, *, new_fulfillments=(), changed_fulfillments=(), fo_topics=(), lines: bool = False,
-            splits=()) -> None:
+def _commit(
+    uow: UnitOfWork,
+    services: Services,
+    order: Order,
+    at: datetime,
+    was: str | None,
+    *,
+    new_fulfillments=(),
+    changed_fulfillments=(),
+    fo_topics=(),
+    lines: bool = False,
+    splits=(),
+) -> None:
     """Save the order and its fulfillment work, with its webhooks and emails, in ``uow``.
 
     ``splits``: (original, remaining, split_line_items, author) for fulfillment orders split
@@ -62,13 +73,32 @@ def _commit(uow: UnitOfWork, services: Services, order: Order, at: datetime, was
     uow.orders.save(order, lines=lines)
     rows = [outbox.webhook("fulfillments/create", order.id, fulfillment_rest_json(order, f, shop), at) for f in new_fulfillments]
     rows += [outbox.webhook("fulfillments/update", order.id, fulfillment_rest_json(order, f, shop), at) for f in changed_fulfillments]
-    rows += [outbox.webhook(SPLIT_TOPIC, order.id, {"fulfillment_order": fulfillment_order_json(order, original, shop),
-                                                    "remaining_fulfillment_order": fulfillment_order_json(order, remaining, shop),
-                                                    "replacement_fulfillment_order": None, "split_line_items": split}, at)
-             for original, remaining, split, _who in splits]
+    rows += [
+        outbox.webhook(
+            SPLIT_TOPIC,
+            order.id,
+            {
+                "fulfillment_order": fulfillment_order_json(order, original, shop),
+                "remaining_fulfillment_order": fulfillment_order_json(order, remaining, shop),
+                "replacement_fulfillment_order": None,
+                "split_line_items": split,
+            },
+            at,
+        )
+        for original, remaining, split, _who in splits
+    ]
     rows += [outbox.webhook(topic, order.id, {"fulfillment_order": fulfillment_order_json(order, fo, shop)}, at) for topic, fo in fo_topics]
     emails = ["shipping_confirmation" for f in new_fulfillments if f.notify_customer]
-    outbox.record(uow, order, shop, at, was_paid=None if order.financial_status != "paid" else True, was_fulfillment=was, extra_rows=rows, emails=emails)
+    outbox.record(
+        uow,
+        order,
+        shop,
+        at,
+        was_paid=None if order.financial_status != "paid" else True,
+        was_fulfillment=was,
+        extra_rows=rows,
+        emails=emails,
+    )
 
 
 def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) -> None:
@@ -151,9 +181,16 @@ def create_fulfillment(
         else:
             pairs = [(fulfilling.fulfillment_order(order, fo_id), wanted) for fo_id, wanted in requests]
         _check_service_owner(uow, [fo for fo, _ in pairs], api_token_id)
-        f = fulfilling.fulfill(order, pairs, at, tracking_company=tracking.company, tracking_numbers=list(tracking.numbers),
-                               tracking_urls=carrier_urls(tracking.company, tracking.numbers, tracking.urls),
-                               notify_customer=notify_customer, author=author)
+        f = fulfilling.fulfill(
+            order,
+            pairs,
+            at,
+            tracking_company=tracking.company,
+            tracking_numbers=list(tracking.numbers),
+            tracking_urls=carrier_urls(tracking.company, tracking.numbers, tracking.urls),
+            notify_customer=notify_customer,
+            author=author,
+        )
         _commit(uow, services, order, at, was, new_fulfillments=[f])
     return order, f
 
@@ -168,8 +205,10 @@ def _check_service_owner(uow: UnitOfWork, fos: list[FulfillmentOrder], api_token
     ids = sorted(ids)
     for row in uow.fulfillment_services.many(ids).values():
         if row["api_token_id"] not in (None, api_token_id):
-            raise InvalidInput(f"Only the app that registered the fulfillment service {row['name']} can fulfill its fulfillment orders.",
-                               field="fulfillment_order")
+            raise InvalidInput(
+                f"Only the app that registered the fulfillment service {row['name']} can fulfill its fulfillment orders.",
+                field="fulfillment_order",
+            )
 
 
 def _forget_deleted_services(uow: UnitOfWork, order: Order, at: datetime) -> None:
@@ -189,7 +228,9 @@ def _fulfillment(order: Order, fulfillment_id: int) -> Fulfillment:
     raise NotFound("Not Found")
 
 
-def cancel_fulfillment(services: Services, fulfillment_id: int, *, order_id: int | None = None, author: str | None = None, uow: UnitOfWork | None = None) -> tuple[Order, Fulfillment]:
+def cancel_fulfillment(
+    services: Services, fulfillment_id: int, *, order_id: int | None = None, author: str | None = None, uow: UnitOfWork | None = None
+) -> tuple[Order, Fulfillment]:
     """Mark as unfulfilled: cancel the fulfillment; its items are to fulfil again (see fulfilling.cancel_fulfillment)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
@@ -205,7 +246,15 @@ def cancel_fulfillment(services: Services, fulfillment_id: int, *, order_id: int
     return order, f
 
 
-def update_tracking(services: Services, fulfillment_id: int, tracking: Tracking, *, notify_customer: bool = False, author: str | None = None, uow: UnitOfWork | None = None) -> tuple[Order, Fulfillment]:
+def update_tracking(
+    services: Services,
+    fulfillment_id: int,
+    tracking: Tracking,
+    *,
+    notify_customer: bool = False,
+    author: str | None = None,
+    uow: UnitOfWork | None = None,
+) -> tuple[Order, Fulfillment]:
     at = services.clock.now()
     with writing(services, uow) as uow:
         owner = uow.orders.order_id_for_fulfillment(fulfillment_id)
@@ -226,7 +275,15 @@ def update_tracking(services: Services, fulfillment_id: int, tracking: Tracking,
     return order, f
 
 
-def add_shipment_event(services: Services, order_id: int, fulfillment_id: int, values: dict[str, Any], *, author: str | None = None, uow: UnitOfWork | None = None) -> tuple[Order, Fulfillment, Any]:
+def add_shipment_event(
+    services: Services,
+    order_id: int,
+    fulfillment_id: int,
+    values: dict[str, Any],
+    *,
+    author: str | None = None,
+    uow: UnitOfWork | None = None,
+) -> tuple[Order, Fulfillment, Any]:
     """A carrier scan (in_transit, out_for_delivery, delivered, ...): it sets the shipment status."""
     at = services.clock.now()
     status = values["status"]
@@ -260,7 +317,9 @@ FO_TOPICS = {
 SPLIT_TOPIC = "fulfillment_orders/split"
 
 
-def act(services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None, **options: Any) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
+def act(
+    services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None, **options: Any
+) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
     """Run one fulfillment-order action; returns the order, the fulfillment order and extras
     (a moved or replacement fulfillment order)."""
     at = services.clock.now()
@@ -276,13 +335,18 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
         splits = []
         if action == "hold":
             before = {line.id: line.quantity for line in fo.lines}
-            first, remaining = fulfilling.hold(order, fo, options["reason"], options.get("reason_notes"), at,
-                                               line_quantities=options.get("line_items"), author=author)
+            first, remaining = fulfilling.hold(
+                order, fo, options["reason"], options.get("reason_notes"), at, line_quantities=options.get("line_items"), author=author
+            )
             topics = [("fulfillment_holds/added", fo)] + ([(FO_TOPICS["held"], fo)] if first else [])
             extra["remaining_fulfillment_order"] = remaining
             if remaining is not None:
                 after = {line.id: line.quantity for line in fo.lines}
-                split = [{"id": line_id, "quantity": qty - after.get(line_id, 0)} for line_id, qty in before.items() if qty > after.get(line_id, 0)]
+                split = [
+                    {"id": line_id, "quantity": qty - after.get(line_id, 0)}
+                    for line_id, qty in before.items()
+                    if qty > after.get(line_id, 0)
+                ]
                 splits.append((fo, remaining, split, author))
         elif action == "release_hold":
             if fo.release_hold(at):
@@ -292,7 +356,13 @@ def act(services: Services, fo_id: int, action: str, *, author: str | None = Non
             fo.reschedule(options["new_fulfill_at"], at)
             fulfilling.note_change(order, fo, "rescheduled", at, author, f"to {options['new_fulfill_at']:%Y-%m-%d %H:%M} UTC")
             topics = [(FO_TOPICS["rescheduled"], fo)]
-            uow.outbox.add_many([outbox.job("scheduled_fulfillment_release", order.id, {"order_id": order.id, "fulfillment_order_id": fo.id}, at, fo.fulfill_at)])
+            uow.outbox.add_many(
+                [
+                    outbox.job(
+                        "scheduled_fulfillment_release", order.id, {"order_id": order.id, "fulfillment_order_id": fo.id}, at, fo.fulfill_at
+                    )
+                ]
+            )
         elif action == "open":
             fo.mark_open(at)
             fulfilling.note_change(order, fo, "opened", at, author)
@@ -332,7 +402,15 @@ def _withdrawal_notices(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, at:
     return fulfillment_services.notices(service, "request_cancellation", order, fo, WITHDRAWN, at)
 
 
-def _move(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, location_id: int, line_items: dict[int, int] | None, at: datetime, author: str | None) -> dict[str, Any]:
+def _move(
+    uow: UnitOfWork,
+    order: Order,
+    fo: FulfillmentOrder,
+    location_id: int,
+    line_items: dict[int, int] | None,
+    at: datetime,
+    author: str | None,
+) -> dict[str, Any]:
     if uow.inventory.location(location_id) is None:
         raise InvalidInput(f"location {location_id} does not exist", field="new_location_id")
     if location_id == fo.assigned_location_id:
@@ -365,8 +443,7 @@ def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
         order = uow.orders.get(order_id, for_update=True, fulfillment_orders=True)
         if order is None:
             return
-        due = [fo for fo in order.fulfillment_orders
-               if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
+        due = [fo for fo in order.fulfillment_orders if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
         if not due:
             return
         for fo in due:

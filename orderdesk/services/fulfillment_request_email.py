@@ -33,12 +33,22 @@ def check_address(value: Any) -> tuple[str | None, str | None]:
     return value.strip(), None
 
 
-def outbox_row(service: Any, order: Order, fo: FulfillmentOrder, message: str | None, at: datetime,
-               template: str = TEMPLATE) -> dict[str, Any]:
+def outbox_row(
+    service: Any, order: Order, fo: FulfillmentOrder, message: str | None, at: datetime, template: str = TEMPLATE
+) -> dict[str, Any]:
     """The ``email`` outbox row asking ``service`` to fulfil (or, with the cancellation template,
     no longer to fulfil) what ``fo`` now holds."""
-    requested = [{"line_item_id": line.line_item_id, "quantity": line.fulfillable_quantity} for line in fo.lines if line.fulfillable_quantity]
+    requested = [
+        {"line_item_id": line.line_item_id, "quantity": line.fulfillable_quantity} for line in fo.lines if line.fulfillable_quantity
+    ]
     return outbox.email(
-        template, order, at, to=service["email"], recipient=service["email"], service_name=service["name"],
-        fulfillment_order_id=fo.id, requested_lines=requested, message=message,
+        template,
+        order,
+        at,
+        to=service["email"],
+        recipient=service["email"],
+        service_name=service["name"],
+        fulfillment_order_id=fo.id,
+        requested_lines=requested,
+        message=message,
     )

@@ -167,8 +167,9 @@ def get_service(services: Services, service_id: int, uow: UnitOfWork | None = No
     return row
 
 
-def create_service(services: Services, data: dict[str, Any], uow: UnitOfWork | None = None,
-                   api_token_id: int | None = None) -> tuple[Any | None, dict[str, list[str]]]:
+def create_service(
+    services: Services, data: dict[str, Any], uow: UnitOfWork | None = None, api_token_id: int | None = None
+) -> tuple[Any | None, dict[str, list[str]]]:
     """Create the service and the location it owns, registered by the app holding
     ``api_token_id`` (it alone sees the service's assigned fulfillment orders). Returns (row, errors)."""
     values, errors = _validate(data, partial=False)
@@ -190,8 +191,9 @@ def create_service(services: Services, data: dict[str, Any], uow: UnitOfWork | N
         return uow.fulfillment_services.get(service_id), {}
 
 
-def update_service(services: Services, service_id: int, data: dict[str, Any], uow: UnitOfWork | None = None, *,
-                   api_token_id: int | None) -> tuple[Any | None, dict[str, list[str]]]:
+def update_service(
+    services: Services, service_id: int, data: dict[str, Any], uow: UnitOfWork | None = None, *, api_token_id: int | None
+) -> tuple[Any | None, dict[str, list[str]]]:
     """Update a service the app holding ``api_token_id`` owns (another app's is NotFound)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
@@ -225,12 +227,26 @@ def delete_service(services: Services, service_id: int, uow: UnitOfWork | None =
 def notification(service: Any, kind: str, order: Order, fo: FulfillmentOrder, at: datetime) -> dict[str, Any]:
     """An outbox row the worker POSTs, signed, to ``{callback_url}/fulfillment_order_notification``."""
     payload = {"service_id": service["id"], "kind": kind, "order_id": order.id, "fulfillment_order_id": fo.id}
-    return {"kind": NOTIFICATION_KIND, "topic": NOTIFICATION_TOPIC, "subject_id": order.id, "payload": payload,
-            "created_at": at, "available_at": at}
+    return {
+        "kind": NOTIFICATION_KIND,
+        "topic": NOTIFICATION_TOPIC,
+        "subject_id": order.id,
+        "payload": payload,
+        "created_at": at,
+        "available_at": at,
+    }
 
 
-def act(services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None,
-        api_token_id: int | None = None, **options: Any) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
+def act(
+    services: Services,
+    fo_id: int,
+    action: str,
+    *,
+    author: str | None = None,
+    uow: UnitOfWork | None = None,
+    api_token_id: int | None = None,
+    **options: Any,
+) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
     """Submit, accept or reject a fulfillment or cancellation request for one fulfillment order.
 
     Returns the order, the fulfillment order and extras (``unsubmitted_fulfillment_order``
@@ -297,8 +313,14 @@ def notices(service: Any, action: str, order: Order, fo: FulfillmentOrder, messa
     return rows
 
 
-def assigned(services: Services, *, api_token_id: int | None, assignment_status: str | None = None,
-             location_ids: tuple[int, ...] = (), limit: int = 250) -> list[tuple[Order, FulfillmentOrder]]:
+def assigned(
+    services: Services,
+    *,
+    api_token_id: int | None,
+    assignment_status: str | None = None,
+    location_ids: tuple[int, ...] = (),
+    limit: int = 250,
+) -> list[tuple[Order, FulfillmentOrder]]:
     """Fulfillment orders at the locations of the calling app's fulfillment services (as on
     Shopify: the services the app holding ``api_token_id`` registered, plus any registered
     before owners were recorded), optionally only those with an ``assignment_status``."""

@@ -46,15 +46,11 @@ def run(services: Services, request: IdempotentRequest | None, work: Callable[[U
     with services.db.writing() as uow:
         if request is not None:
             if not uow.idempotency.try_lock(request.principal, request.key):
-                raise Conflict(
-                    "A request with this Idempotency-Key is still being processed; retry later", field="Idempotency-Key"
-                )
+                raise Conflict("A request with this Idempotency-Key is still being processed; retry later", field="Idempotency-Key")
             stored = uow.idempotency.find(request.principal, request.key)
             if stored is not None:
                 if stored["request_hash"] != request.request_hash:
-                    raise InvalidInput(
-                        "This Idempotency-Key was used with a different request", field="Idempotency-Key"
-                    )
+                    raise InvalidInput("This Idempotency-Key was used with a different request", field="Idempotency-Key")
                 return Response(stored["response_status"], stored["response_body"], replayed=True)
         status, body = work(uow)
         if request is not None:

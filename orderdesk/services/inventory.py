@@ -35,9 +35,7 @@ def commit_for_order(uow: UnitOfWork, order: Order, behaviour: str, at: datetime
         else:
             if obeys:
                 have = sum(max(a, 0) for _, a in entry["levels"])
-                raise InvalidInput(
-                    f"{line.name} is out of stock: {line.quantity} ordered, {have} available", field="line_items"
-                )
+                raise InvalidInput(f"{line.name} is out of stock: {line.quantity} ordered, {have} available", field="line_items")
             location_id = entry["levels"][0][0]
             left = uow.inventory.commit(entry["item_id"], location_id, line.quantity, allow_negative=True, at=at)
             line.location_id, line.committed_quantity = location_id, line.quantity

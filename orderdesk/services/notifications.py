@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..db import notification_templates as store
 from ..db.uow import UnitOfWork
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.order import Order
 from ..notifications import render as liquid
-from ..db import notification_templates as store
 from ..notifications import smtp
 from ..notifications.variables import order_variables
 from . import delivery_log, outbox
@@ -22,7 +22,15 @@ from .context import Services
 from .transaction import writing
 
 __all__ = [
-    "contact_customer", "get_template", "list_templates", "preview", "recipient", "resend", "send", "title", "update_template",
+    "contact_customer",
+    "get_template",
+    "list_templates",
+    "preview",
+    "recipient",
+    "resend",
+    "send",
+    "title",
+    "update_template",
 ]
 
 MAX_TEMPLATE_CHARS = 200_000
@@ -82,8 +90,13 @@ def send(services: Services, row: Any) -> None:
             shop = services.shop()
             rendered = liquid.render(environments(services), name, order_variables(order, shop, payload))
             message = smtp.build_message(
-                to=to, subject=rendered.subject, html=rendered.html, event_id=str(row["event_id"]),
-                settings=services.smtp, sender_name=shop.name, reply_to=shop.email or None,
+                to=to,
+                subject=rendered.subject,
+                html=rendered.html,
+                event_id=str(row["event_id"]),
+                settings=services.smtp,
+                sender_name=shop.name,
+                reply_to=shop.email or None,
             )
             attempt.message_id = message["Message-ID"]
             smtp.send(services.smtp, message)
@@ -94,7 +107,17 @@ def send(services: Services, row: Any) -> None:
     whom = "the customer" if to == order.email else to
     at = services.clock.now()
     with services.db.writing() as uow:
-        uow.timeline.add_many([_event(order.id, "mail_sent", f"{title(name)} email was sent to {whom}.", at, {"template": name, "to": to, "message_id": message["Message-ID"]})])
+        uow.timeline.add_many(
+            [
+                _event(
+                    order.id,
+                    "mail_sent",
+                    f"{title(name)} email was sent to {whom}.",
+                    at,
+                    {"template": name, "to": to, "message_id": message["Message-ID"]},
+                )
+            ]
+        )
         uow.commit()
 
 
@@ -103,14 +126,30 @@ def _note_failure(services: Services, order_id: int, name: str, to: str | None, 
     reason = f"{type(exc).__name__}: {exc}"[:500]
     at = services.clock.now()
     with services.db.writing() as uow:
-        uow.timeline.add_many([_event(order_id, "mail_failed", f"{title(name)} email to {to} could not be sent; it will be retried.", at, {"template": name, "to": to, "error": reason})])
+        uow.timeline.add_many(
+            [
+                _event(
+                    order_id,
+                    "mail_failed",
+                    f"{title(name)} email to {to} could not be sent; it will be retried.",
+                    at,
+                    {"template": name, "to": to, "error": reason},
+                )
+            ]
+        )
         uow.commit()
 
 
 def _event(order_id: int, verb: str, message: str, at, arguments: dict[str, Any], author: str | None = None) -> dict[str, Any]:
     return {
-        "subject_type": "Order", "subject_id": order_id, "verb": verb, "message": message,
-        "arguments": arguments, "author": author, "body": None, "created_at": at,
+        "subject_type": "Order",
+        "subject_id": order_id,
+        "verb": verb,
+        "message": message,
+        "arguments": arguments,
+        "author": author,
+        "body": None,
+        "created_at": at,
     }
 
 
@@ -121,7 +160,15 @@ def list_templates(services: Services) -> list[dict[str, Any]]:
     for name in liquid.DEFAULT_NAMES:
         row = edited.get(name)
         subject = row["subject"] if row else liquid.default_template(name)[0]
-        out.append({"name": name, "title": title(name), "subject": subject, "customized": row is not None, "updated_at": row["updated_at"] if row else None})
+        out.append(
+            {
+                "name": name,
+                "title": title(name),
+                "subject": subject,
+                "customized": row is not None,
+                "updated_at": row["updated_at"] if row else None,
+            }
+        )
     return out
 
 
@@ -175,7 +222,9 @@ def preview(services: Services, name: str, order_id: int, *, subject: str | None
             rendered = liquid.render(envs, name, variables)
         else:
             current = get_template(services, name)
-            rendered = liquid.render_source(envs, current["subject"] if subject is None else subject, current["body"] if body is None else body, variables)
+            rendered = liquid.render_source(
+                envs, current["subject"] if subject is None else subject, current["body"] if body is None else body, variables
+            )
     except liquid.TemplateProblem as exc:
         raise _problem(exc) from exc
     return {"name": name, "subject": rendered.subject, "html": rendered.html}
@@ -200,11 +249,24 @@ def resend(services: Services, order_id: int, name: str, *, author: str | None =
             raise InvalidInput("The order has no email address", field="email")
         row = outbox.email(name, order, at, resent=True)
         uow.outbox.add_many([row])
-        uow.timeline.add_many([_event(order.id, "mail_resent", f"Staff resent the {title(name).lower()} email to the customer.", at, {"template": name, "to": order.email}, author)])
+        uow.timeline.add_many(
+            [
+                _event(
+                    order.id,
+                    "mail_resent",
+                    f"Staff resent the {title(name).lower()} email to the customer.",
+                    at,
+                    {"template": name, "to": order.email},
+                    author,
+                )
+            ]
+        )
     return {"id": row["event_id"], "template": name, "to": order.email, "order_id": order.id}
 
 
-def contact_customer(services: Services, order_id: int, subject: str, body: str, *, author: str | None = None, uow: UnitOfWork | None = None) -> dict[str, Any]:
+def contact_customer(
+    services: Services, order_id: int, subject: str, body: str, *, author: str | None = None, uow: UnitOfWork | None = None
+) -> dict[str, Any]:
     """Queue a message from staff to the customer (template ``contact_customer``)."""
     subject, body = (subject or "").strip(), (body or "").strip()
     if not body:
@@ -218,5 +280,16 @@ def contact_customer(services: Services, order_id: int, subject: str, body: str,
             raise InvalidInput("The order has no email address", field="email")
         row = outbox.email("contact_customer", order, at, subject=subject or None, message=body)
         uow.outbox.add_many([row])
-        uow.timeline.add_many([_event(order.id, "mail_queued", f"Staff sent an email to {order.email}.", at, {"template": "contact_customer", "to": order.email, "subject": subject}, author)])
+        uow.timeline.add_many(
+            [
+                _event(
+                    order.id,
+                    "mail_queued",
+                    f"Staff sent an email to {order.email}.",
+                    at,
+                    {"template": "contact_customer", "to": order.email, "subject": subject},
+                    author,
+                )
+            ]
+        )
     return {"id": row["event_id"], "template": "contact_customer", "to": order.email, "order_id": order.id}

@@ -10,11 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..db.uow import UnitOfWork
+from ..domain import fulfilling
 from ..domain.customer import Customer
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.money import Money, MoneyBag, check_currency
 from ..domain.order import DiscountCode, LineItem, Order, ShippingLine, TaxLine
-from ..domain import fulfilling
 from ..domain.placement import NewOrder, TransactionSpec, place_order
 from ..domain.shop import Shop
 from ..domain.status_links import key_hash, status_key
@@ -73,9 +73,7 @@ class _Pricer:
         return self.shop.in_both(amount)
 
     def tax_lines(self, lines: list[TaxLineIn], field: str) -> list[TaxLine]:
-        return [
-            TaxLine(t.title, t.rate, self.bag(t.price, t.price_set, field), t.channel_liable) for t in lines
-        ]
+        return [TaxLine(t.title, t.rate, self.bag(t.price, t.price_set, field), t.channel_liable) for t in lines]
 
 
 def _line_items(uow: UnitOfWork, items: list[LineItemIn], pricer: _Pricer) -> list[LineItem]:
@@ -86,7 +84,11 @@ def _line_items(uow: UnitOfWork, items: list[LineItemIn], pricer: _Pricer) -> li
         if item.variant_id is not None and variant is None:
             raise InvalidInput(f"variant {item.variant_id} does not exist", field="line_items")
         if variant is not None and item.price is None and item.price_set is None:
-            price = pricer.shop.in_both(Money(variant["price"], pricer.shop.currency).rounded()) if pricer.presentment == pricer.shop.currency else None
+            price = (
+                pricer.shop.in_both(Money(variant["price"], pricer.shop.currency).rounded())
+                if pricer.presentment == pricer.shop.currency
+                else None
+            )
             if price is None:
                 # The catalog price is in shop money; present it at the configured rate.
                 pres = Money(variant["price"] / pricer.rate, pricer.presentment).rounded()
@@ -94,7 +96,7 @@ def _line_items(uow: UnitOfWork, items: list[LineItemIn], pricer: _Pricer) -> li
         else:
             price = pricer.bag(item.price, item.price_set, "line_items")
 
-        def pick(given: Any, key: str, default: Any) -> Any:
+        def pick(given: Any, key: str, default: Any, variant: Any = variant) -> Any:
             if given is not None:
                 return given
             if variant is not None and variant[key] is not None:
@@ -167,7 +169,9 @@ def _address(value) -> dict[str, Any] | None:
     return value.to_dict() if value is not None else None
 
 
-def create_order(services: Services, data: OrderCreate, *, author: str | None = None, at: datetime | None = None, uow: UnitOfWork | None = None) -> Order:
+def create_order(
+    services: Services, data: OrderCreate, *, author: str | None = None, at: datetime | None = None, uow: UnitOfWork | None = None
+) -> Order:
     """Place an order from a client's body: one transaction with its timeline and webhooks."""
     shop = services.shop()
     at = at or services.clock.now()
@@ -176,7 +180,15 @@ def create_order(services: Services, data: OrderCreate, *, author: str | None = 
         raise InvalidInput(f"currency must be the shop currency {shop.currency}", field="currency")
     pricer = _Pricer(shop, presentment)
     financial_status = data.financial_status
-    if financial_status is not None and financial_status not in ("pending", "authorized", "paid", "refunded", "voided", "partially_paid", "partially_refunded"):
+    if financial_status is not None and financial_status not in (
+        "pending",
+        "authorized",
+        "paid",
+        "refunded",
+        "voided",
+        "partially_paid",
+        "partially_refunded",
+    ):
         raise InvalidInput(f"financial_status {financial_status!r} is not a financial status", field="financial_status")
     processed_at = _parse_time(data.processed_at, shop, "processed_at") if data.processed_at else None
     details: dict[str, Any] = {
@@ -195,9 +207,18 @@ def create_order(services: Services, data: OrderCreate, *, author: str | None = 
         "extra": {
             k: getattr(data, k)
             for k in (
-                "browser_ip", "landing_site", "landing_site_ref", "referring_site", "reference",
-                "source_identifier", "source_url", "po_number", "cart_token", "checkout_token",
-                "customer_locale", "client_details",
+                "browser_ip",
+                "landing_site",
+                "landing_site_ref",
+                "referring_site",
+                "reference",
+                "source_identifier",
+                "source_url",
+                "po_number",
+                "cart_token",
+                "checkout_token",
+                "customer_locale",
+                "client_details",
             )
             if getattr(data, k) is not None
         },
@@ -217,7 +238,11 @@ def create_order(services: Services, data: OrderCreate, *, author: str | None = 
         for tx in data.transactions
         if tx.status is None and tx.kind in ("authorization", "sale") and payments.processes(tx.gateway)
     ]
-    recorded = [tx for tx in data.transactions if not (tx.status is None and tx.kind in ("authorization", "sale") and payments.processes(tx.gateway))]
+    recorded = [
+        tx
+        for tx in data.transactions
+        if not (tx.status is None and tx.kind in ("authorization", "sale") and payments.processes(tx.gateway))
+    ]
     with writing(services, uow) as uow:
         new = NewOrder(
             currency=shop.currency,
@@ -292,7 +317,9 @@ def _terms(data: OrderCreate, shop: Shop, at: datetime) -> PaymentTerms | None:
     due_at = None
     if given.payment_schedules and given.payment_schedules[0].due_at:
         due_at = _parse_time(given.payment_schedules[0].due_at, shop, "payment_terms")
-    return PaymentTerms(type=kind, issued_at=at, due_in_days=given.due_in_days if kind == "net" else None, fixed_due_at=due_at if kind == "fixed" else None)
+    return PaymentTerms(
+        type=kind, issued_at=at, due_in_days=given.due_in_days if kind == "net" else None, fixed_due_at=due_at if kind == "fixed" else None
+    )
 
 
 def _discount_code(d, pricer: _Pricer) -> DiscountCode:
@@ -310,7 +337,11 @@ def _tracking(f) -> dict[str, Any]:
         return {}
     numbers = f.tracking_numbers or ([f.tracking_number] if f.tracking_number else [])
     urls = f.tracking_urls or ([f.tracking_url] if f.tracking_url else [])
-    return {"tracking_company": f.tracking_company, "tracking_numbers": numbers, "tracking_urls": carrier_urls(f.tracking_company, numbers, urls)}
+    return {
+        "tracking_company": f.tracking_company,
+        "tracking_numbers": numbers,
+        "tracking_urls": carrier_urls(f.tracking_company, numbers, urls),
+    }
 
 
 def get_order(services: Services, order_id: int, *, can_read_all: bool = True) -> Order:
@@ -321,7 +352,15 @@ def get_order(services: Services, order_id: int, *, can_read_all: bool = True) -
     return order
 
 
-def update_order(services: Services, order_id: int, body: dict[str, Any], *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None) -> Order:
+def update_order(
+    services: Services,
+    order_id: int,
+    body: dict[str, Any],
+    *,
+    author: str | None = None,
+    can_read_all: bool = True,
+    uow: UnitOfWork | None = None,
+) -> Order:
     """Apply the writable fields of a PUT body; read-only fields are ignored."""
     writable = {k: body[k] for k in WRITABLE_ON_UPDATE if k in body}
     data = OrderUpdate.model_validate(writable)
@@ -347,7 +386,10 @@ def update_order(services: Services, order_id: int, body: dict[str, Any], *, aut
         order = load_for_change(uow, order_id, visible_since(services, can_read_all))
         if "shipping_address" in changes and changes["shipping_address"] is not None and order.shipping_address:
             # A partial address updates the fields it names, as Shopify's examples do.
-            changes["shipping_address"] = {**order.shipping_address, **{k: v for k, v in changes["shipping_address"].items() if v is not None}}
+            changes["shipping_address"] = {
+                **order.shipping_address,
+                **{k: v for k, v in changes["shipping_address"].items() if v is not None},
+            }
         was = (order.financial_status == "paid", order.fulfillment_status)
         if order.update_details(changes, at, author=author):
             uow.orders.save(order)
@@ -357,7 +399,16 @@ def update_order(services: Services, order_id: int, body: dict[str, Any], *, aut
     return order
 
 
-def _act(services: Services, order_id: int, action, *, can_read_all: bool, lines: bool = False, emails: list[str] = (), uow: UnitOfWork | None = None) -> Order:
+def _act(
+    services: Services,
+    order_id: int,
+    action,
+    *,
+    can_read_all: bool,
+    lines: bool = False,
+    emails: list[str] = (),
+    uow: UnitOfWork | None = None,
+) -> Order:
     shop = services.shop()
     at = services.clock.now()
     with writing(services, uow) as uow:
@@ -370,11 +421,15 @@ def _act(services: Services, order_id: int, action, *, can_read_all: bool, lines
     return order
 
 
-def close_order(services: Services, order_id: int, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None) -> Order:
+def close_order(
+    services: Services, order_id: int, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None
+) -> Order:
     return _act(services, order_id, lambda o, at: o.close(at, author), can_read_all=can_read_all, uow=uow)
 
 
-def open_order(services: Services, order_id: int, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None) -> Order:
+def open_order(
+    services: Services, order_id: int, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None
+) -> Order:
     return _act(services, order_id, lambda o, at: o.reopen(at, author), can_read_all=can_read_all, uow=uow)
 
 

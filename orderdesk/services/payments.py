@@ -70,7 +70,18 @@ def _amount(order: Order, spec: TransactionSpec, default: Decimal) -> Decimal:
     return amount
 
 
-def _record(order: Order, kind: str, result, amount: Decimal, gw: PaymentGateway, at: datetime, *, parent: Transaction | None = None, author: str | None = None, test: bool = False) -> Transaction:
+def _record(
+    order: Order,
+    kind: str,
+    result,
+    amount: Decimal,
+    gw: PaymentGateway,
+    at: datetime,
+    *,
+    parent: Transaction | None = None,
+    author: str | None = None,
+    test: bool = False,
+) -> Transaction:
     tx = Transaction(
         kind=kind,
         status=result.status,
@@ -124,7 +135,16 @@ def _run(order: Order, spec: TransactionSpec, at: datetime, author: str | None) 
         gw = gateway(parent.gateway)
         if not gw.supports_multiple_captures and ledger.captured_against(parent, txs) > 0:
             raise InvalidTransition(f"{gw.name} allows one capture per authorization", field="parent_id")
-        return _record(order, "capture", gw.capture(Money(amount, order.presentment_currency), parent.authorization, reference=str(order.id)), amount, gw, at, parent=parent, author=author)
+        return _record(
+            order,
+            "capture",
+            gw.capture(Money(amount, order.presentment_currency), parent.authorization, reference=str(order.id)),
+            amount,
+            gw,
+            at,
+            parent=parent,
+            author=author,
+        )
     if spec.kind == "void":
         parent = ledger.parent_for_void(txs, spec.parent_id, at)
         gw = gateway(parent.gateway)
@@ -144,7 +164,11 @@ def _run(order: Order, spec: TransactionSpec, at: datetime, author: str | None) 
             )
         gw = gateway(spec.gateway or "manual")
         money = Money(amount, order.presentment_currency)
-        result = gw.authorize(money, spec.method, reference=str(order.id)) if spec.kind == "authorization" else gw.sale(money, spec.method, reference=str(order.id))
+        result = (
+            gw.authorize(money, spec.method, reference=str(order.id))
+            if spec.kind == "authorization"
+            else gw.sale(money, spec.method, reference=str(order.id))
+        )
         return _record(order, spec.kind, result, amount, gw, at, author=author, test=spec.test)
     raise InvalidInput("kind must be authorization, capture, sale or void", field="kind")
 
@@ -198,7 +222,16 @@ def remind(services: Services, order_id: int, *, uow: UnitOfWork | None = None) 
         if order is None or order.cancelled_at is not None or order.total_outstanding <= 0 or not order.email:
             return False
         order.events.append(PaymentReminderQueued(at=at, amount=str(order.total_outstanding), currency=order.presentment_currency))
-        outbox.record(uow, order, services.shop(), at, was_paid=False, was_fulfillment=order.fulfillment_status, emails=["payment_reminder"], webhooks=False)
+        outbox.record(
+            uow,
+            order,
+            services.shop(),
+            at,
+            was_paid=False,
+            was_fulfillment=order.fulfillment_status,
+            emails=["payment_reminder"],
+            webhooks=False,
+        )
     return True
 
 
@@ -214,7 +247,9 @@ def _commit_payment(uow: UnitOfWork, services: Services, order: Order, new: list
     fulfillment.automate(uow, services, order, at)
     uow.orders.save(order)
     shop = services.shop()
-    rows = [outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in new if tx.status != "pending"]
+    rows = [
+        outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in new if tx.status != "pending"
+    ]
     for tx in new:
         rows += _schedule_expiry(tx, order, at)
     # Orders on payment terms get a receipt for each payment that arrives.
@@ -223,7 +258,15 @@ def _commit_payment(uow: UnitOfWork, services: Services, order: Order, new: list
     outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1], extra_rows=rows, emails=emails)
 
 
-def create_transaction(services: Services, order_id: int, spec: TransactionSpec, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None) -> tuple[Order, Transaction]:
+def create_transaction(
+    services: Services,
+    order_id: int,
+    spec: TransactionSpec,
+    *,
+    author: str | None = None,
+    can_read_all: bool = True,
+    uow: UnitOfWork | None = None,
+) -> tuple[Order, Transaction]:
     """Authorize, capture, sell or void through the order's gateway, or record external money.
 
     Raises InvalidInput for amounts above what is capturable, outstanding or authorized,
@@ -238,9 +281,13 @@ def create_transaction(services: Services, order_id: int, spec: TransactionSpec,
     return order, tx
 
 
-def mark_as_paid(services: Services, order_id: int, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None) -> Order:
+def mark_as_paid(
+    services: Services, order_id: int, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None
+) -> Order:
     """Record the outstanding amount as received outside any gateway (cash, bank deposit)."""
-    order, _ = create_transaction(services, order_id, TransactionSpec(kind="sale", source="external"), author=author, can_read_all=can_read_all, uow=uow)
+    order, _ = create_transaction(
+        services, order_id, TransactionSpec(kind="sale", source="external"), author=author, can_read_all=can_read_all, uow=uow
+    )
     return order
 
 
@@ -340,9 +387,23 @@ def _refund_with_stock(uow: UnitOfWork, order: Order, request: RefundRequest, at
     return refund, failed
 
 
-def _commit_refund(uow: UnitOfWork, services: Services, order: Order, refund: Refund | None, failed: list[Transaction], at: datetime, was, *, lines_changed: bool, emails: list[str] = (), transactions: list[Transaction] = ()) -> None:
+def _commit_refund(
+    uow: UnitOfWork,
+    services: Services,
+    order: Order,
+    refund: Refund | None,
+    failed: list[Transaction],
+    at: datetime,
+    was,
+    *,
+    lines_changed: bool,
+    emails: list[str] = (),
+    transactions: list[Transaction] = (),
+) -> None:
     shop = services.shop()
-    rows: list[dict[str, Any]] = [outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in transactions]
+    rows: list[dict[str, Any]] = [
+        outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in transactions
+    ]
     if refund is not None:
         uow.orders.add_refund(order.id, refund)
         rows.append(outbox.webhook("refunds/create", order.id, refund_json(order, refund, shop), at))
@@ -355,7 +416,15 @@ def _commit_refund(uow: UnitOfWork, services: Services, order: Order, refund: Re
     outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1], emails=emails, extra_rows=rows)
 
 
-def create_refund(services: Services, order_id: int, request: RefundRequest, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None) -> RefundOutcome:
+def create_refund(
+    services: Services,
+    order_id: int,
+    request: RefundRequest,
+    *,
+    author: str | None = None,
+    can_read_all: bool = True,
+    uow: UnitOfWork | None = None,
+) -> RefundOutcome:
     """Refund lines, shipping and money. Quantities never exceed what is left to refund, and
     money never exceeds what is left on each capture or sale. A gateway failure records the
     failed transaction and leaves the order otherwise unchanged."""
@@ -414,6 +483,16 @@ def cancel_order(
         inventory.release_restocked(uow, order, at)
         if voids:
             uow.orders.add_transactions(order.id, voids)
-        _commit_refund(uow, services, order, done_refund, [], at, was, lines_changed=True,
-                       emails=["order_cancelled"] if email else [], transactions=voids)
+        _commit_refund(
+            uow,
+            services,
+            order,
+            done_refund,
+            [],
+            at,
+            was,
+            lines_changed=True,
+            emails=["order_cancelled"] if email else [],
+            transactions=voids,
+        )
     return RefundOutcome(order, done_refund, [])

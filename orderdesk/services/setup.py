@@ -14,9 +14,19 @@ KNOWN_SCOPES = frozenset(
     f"{verb}_{resource}"
     for verb in ("read", "write")
     for resource in (
-        "orders", "products", "customers", "fulfillments", "inventory", "locations",
-        "draft_orders", "returns", "order_edits", "merchant_managed_fulfillment_orders",
-        "assigned_fulfillment_orders", "third_party_fulfillment_orders", "shipping",
+        "orders",
+        "products",
+        "customers",
+        "fulfillments",
+        "inventory",
+        "locations",
+        "draft_orders",
+        "returns",
+        "order_edits",
+        "merchant_managed_fulfillment_orders",
+        "assigned_fulfillment_orders",
+        "third_party_fulfillment_orders",
+        "shipping",
     )
 ) | {"read_all_orders"}
 

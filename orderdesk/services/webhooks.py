@@ -9,28 +9,62 @@ from ..webhooks import ssrf
 from .context import Services
 
 ORDER_TOPICS = (
-    "orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/fulfilled",
-    "orders/partially_fulfilled", "orders/edited", "orders/delete", "orders/risk_assessment_changed",
+    "orders/create",
+    "orders/updated",
+    "orders/paid",
+    "orders/cancelled",
+    "orders/fulfilled",
+    "orders/partially_fulfilled",
+    "orders/edited",
+    "orders/delete",
+    "orders/risk_assessment_changed",
     "orders/shopify_protect_eligibility_changed",
-    "order_transactions/create", "refunds/create",
-    "fulfillments/create", "fulfillments/update",
-    "fulfillment_events/create", "fulfillment_events/delete",
-    "fulfillment_orders/cancelled", "fulfillment_orders/cancellation_request_accepted",
-    "fulfillment_orders/cancellation_request_rejected", "fulfillment_orders/cancellation_request_submitted",
-    "fulfillment_orders/fulfillment_request_accepted", "fulfillment_orders/fulfillment_request_rejected",
-    "fulfillment_orders/fulfillment_request_submitted", "fulfillment_orders/fulfillment_service_failed_to_complete",
-    "fulfillment_orders/hold_released", "fulfillment_orders/placed_on_hold",
-    "fulfillment_orders/line_items_prepared_for_local_delivery", "fulfillment_orders/line_items_prepared_for_pickup",
-    "fulfillment_orders/merged", "fulfillment_orders/moved", "fulfillment_orders/order_routing_complete",
-    "fulfillment_orders/rescheduled", "fulfillment_orders/scheduled_fulfillment_order_ready", "fulfillment_orders/split",
-    "fulfillment_holds/added", "fulfillment_holds/released",
-    "draft_orders/create", "draft_orders/update", "draft_orders/delete",
-    "tender_transactions/create", "disputes/create", "disputes/update",
+    "order_transactions/create",
+    "refunds/create",
+    "fulfillments/create",
+    "fulfillments/update",
+    "fulfillment_events/create",
+    "fulfillment_events/delete",
+    "fulfillment_orders/cancelled",
+    "fulfillment_orders/cancellation_request_accepted",
+    "fulfillment_orders/cancellation_request_rejected",
+    "fulfillment_orders/cancellation_request_submitted",
+    "fulfillment_orders/fulfillment_request_accepted",
+    "fulfillment_orders/fulfillment_request_rejected",
+    "fulfillment_orders/fulfillment_request_submitted",
+    "fulfillment_orders/fulfillment_service_failed_to_complete",
+    "fulfillment_orders/hold_released",
+    "fulfillment_orders/placed_on_hold",
+    "fulfillment_orders/line_items_prepared_for_local_delivery",
+    "fulfillment_orders/line_items_prepared_for_pickup",
+    "fulfillment_orders/merged",
+    "fulfillment_orders/moved",
+    "fulfillment_orders/order_routing_complete",
+    "fulfillment_orders/rescheduled",
+    "fulfillment_orders/scheduled_fulfillment_order_ready",
+    "fulfillment_orders/split",
+    "fulfillment_holds/added",
+    "fulfillment_holds/released",
+    "draft_orders/create",
+    "draft_orders/update",
+    "draft_orders/delete",
+    "tender_transactions/create",
+    "disputes/create",
+    "disputes/update",
 )
 TOPICS = frozenset(ORDER_TOPICS)
 # Topics whose payload is order data: subscribing needs read_orders (Shopify: the topic's read scope).
-READ_ORDERS_PREFIXES = ("orders/", "refunds/", "order_transactions/", "fulfillments/", "fulfillment_orders/",
-                        "fulfillment_events/", "fulfillment_holds/", "tender_transactions/", "disputes/")
+READ_ORDERS_PREFIXES = (
+    "orders/",
+    "refunds/",
+    "order_transactions/",
+    "fulfillments/",
+    "fulfillment_orders/",
+    "fulfillment_events/",
+    "fulfillment_holds/",
+    "tender_transactions/",
+    "disputes/",
+)
 FORMATS = ("json",)
 MAX_FIELDS = 100
 
@@ -63,7 +97,9 @@ def validate(data: dict[str, Any], *, partial: bool = False, current: Any | None
     if data.get("format") is not None and data["format"] not in FORMATS:
         errors["format"] = ["is not included in the list"]
     fields = data.get("fields")
-    if fields is not None and (not isinstance(fields, list) or len(fields) > MAX_FIELDS or not all(isinstance(f, str) and f for f in fields)):
+    if fields is not None and (
+        not isinstance(fields, list) or len(fields) > MAX_FIELDS or not all(isinstance(f, str) and f for f in fields)
+    ):
         errors["fields"] = ["must be a list of field names"]
     return errors
 

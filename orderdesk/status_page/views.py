@@ -96,33 +96,34 @@ def page_data(order: Order, tz: str) -> dict[str, Any]:
     lines = []
     for line in order.line_items:
         refunded = line.refunded_quantity + line.removed_quantity
-        lines.append({
-            "name": line.name,
-            "sku": line.sku,
-            "quantity": line.quantity,
-            "price": _money(line.price.presentment.amount, cur),
-            "total": _money(line.line_price.presentment.amount, cur),
-            "fulfilled": min(done.get(line.key, 0), line.quantity),
-            "refunded": refunded,
-            "remaining": order.fulfillable_quantity(line),
-        })
+        lines.append(
+            {
+                "name": line.name,
+                "sku": line.sku,
+                "quantity": line.quantity,
+                "price": _money(line.price.presentment.amount, cur),
+                "total": _money(line.line_price.presentment.amount, cur),
+                "fulfilled": min(done.get(line.key, 0), line.quantity),
+                "refunded": refunded,
+                "remaining": order.fulfillable_quantity(line),
+            }
+        )
     shipments = []
     for f in order.fulfillments:
         if not f.counts:
             continue
         urls = list(f.tracking_urls)
-        tracking = [
-            {"number": number, "url": _link(urls[i] if i < len(urls) else None)}
-            for i, number in enumerate(f.tracking_numbers)
-        ]
-        tracking += [{"number": None, "url": _link(u)} for u in urls[len(f.tracking_numbers):] if _link(u)]
-        shipments.append({
-            "name": f.name,
-            "company": f.tracking_company,
-            "tracking": tracking,
-            "date": timestamp(f.created_at, tz)[:10] if f.created_at else "",
-            "items": sum(f.quantities.values()),
-        })
+        tracking = [{"number": number, "url": _link(urls[i] if i < len(urls) else None)} for i, number in enumerate(f.tracking_numbers)]
+        tracking += [{"number": None, "url": _link(u)} for u in urls[len(f.tracking_numbers) :] if _link(u)]
+        shipments.append(
+            {
+                "name": f.name,
+                "company": f.tracking_company,
+                "tracking": tracking,
+                "date": timestamp(f.created_at, tz)[:10] if f.created_at else "",
+                "items": sum(f.quantities.values()),
+            }
+        )
     totals = order.current_totals()
     paid = payment_totals(order.transactions)
     address = order.shipping_address or {}
@@ -142,7 +143,10 @@ def page_data(order: Order, tz: str) -> dict[str, Any]:
         "cancelled_on": timestamp(order.cancelled_at, tz)[:10] if order.cancelled_at else None,
         "payment": PAYMENT_WORDS.get(order.financial_status, order.financial_status.replace("_", " ").capitalize()),
         "fulfillment": {
-            None: "Not shipped yet", "partial": "Partly shipped", "fulfilled": "Shipped", "restocked": "Not shipped",
+            None: "Not shipped yet",
+            "partial": "Partly shipped",
+            "fulfilled": "Shipped",
+            "restocked": "Not shipped",
         }.get(order.fulfillment_status, ""),
         "currency": cur,
         "lines": lines,

@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import timezone
+from datetime import UTC
 from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
@@ -152,8 +152,8 @@ def body_for(payload: Any, fields: list[str] | None) -> bytes:
 def _triggered_at(row: Any) -> str:
     at = row["created_at"]
     if at.tzinfo is None:
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def post(address: str, body: bytes, headers: dict[str, str]) -> int:
@@ -231,9 +231,17 @@ def deliver(services: Services, row: Any) -> Record | None:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         except (OSError, ValueError) as exc:
             error = f"{type(exc).__name__}: {exc}"
-        unlogged = dict(outbox_id=row["id"], subscription=sub, event_id=row["event_id"], webhook_id=webhook_id,
-                        attempt=row["attempts"], status_code=status, error=error,
-                        duration_ms=int((time.monotonic() - started) * 1000), at=services.clock.now())
+        unlogged = dict(
+            outbox_id=row["id"],
+            subscription=sub,
+            event_id=row["event_id"],
+            webhook_id=webhook_id,
+            attempt=row["attempts"],
+            status_code=status,
+            error=error,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            at=services.clock.now(),
+        )
         if error:
             failures.append(f"subscription {sub['id']} ({sub['address']}): {error}")
     record = partial(log_attempt, **unlogged) if unlogged is not None else None

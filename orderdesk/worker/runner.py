@@ -18,8 +18,8 @@ from typing import Any
 
 from ..db import outbox_claims
 from ..services import archiving, fulfillment, idempotency, payments
-from ..services.fulfillment_services import deliver_notification as notify_fulfillment_service
 from ..services.context import Services
+from ..services.fulfillment_services import deliver_notification as notify_fulfillment_service
 from ..services.notifications import send as send_email
 from ..webhooks.delivery import Record
 from ..webhooks.delivery import batch as webhook_batch

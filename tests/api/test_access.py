@@ -189,7 +189,9 @@ def test_call_limit_header_and_429_when_the_bucket_is_full(services, token):
 
 
 def test_head_answers_like_get_without_a_body(api):
-    order = api.post(f"{api.base}/orders.json", json={"order": {"line_items": [{"title": "Mug", "price": "5.00", "quantity": 1}]}}).json()["order"]
+    order = api.post(f"{api.base}/orders.json", json={"order": {"line_items": [{"title": "Mug", "price": "5.00", "quantity": 1}]}}).json()[
+        "order"
+    ]
     head = api.head(f"{api.base}/orders/{order['id']}.json")
     assert head.status_code == 200 and head.content == b""
     assert api.head(f"{api.base}/orders/999999.json").status_code == 404

@@ -14,8 +14,10 @@ def _at(services, delta):
 
 def _authorize(api):
     order = create_order(api, financial_status="pending")
-    tx = api.post(f"{api.base}/orders/{order['id']}/transactions.json",
-                  json={"transaction": {"kind": "authorization", "gateway": "bogus", "credit_card_number": "1"}})
+    tx = api.post(
+        f"{api.base}/orders/{order['id']}/transactions.json",
+        json={"transaction": {"kind": "authorization", "gateway": "bogus", "credit_card_number": "1"}},
+    )
     assert tx.status_code == 201, tx.text
     return order, tx.json()["transaction"]
 
@@ -41,7 +43,9 @@ def test_the_worker_expires_an_uncaptured_authorization_once_it_is_due(api, serv
     with services.db.reading() as uow:
         topics = [r["topic"] for r in queries.outbox_rows(uow.conn, subject_id=order["id"])]
     assert topics[-1] == "orders/updated"
-    capture = api.post(f"{api.base}/orders/{order['id']}/transactions.json", json={"transaction": {"kind": "capture", "parent_id": tx["id"]}})
+    capture = api.post(
+        f"{api.base}/orders/{order['id']}/transactions.json", json={"transaction": {"kind": "capture", "parent_id": tx["id"]}}
+    )
     assert capture.status_code == 422
     assert worker.run_once() == 0
 

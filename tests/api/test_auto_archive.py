@@ -4,7 +4,8 @@ from dataclasses import replace
 
 from sqlalchemy import insert
 
-from orderdesk.db import outbox_claims, tables as t
+from orderdesk.db import outbox_claims
+from orderdesk.db import tables as t
 from orderdesk.db.mapping import fulfillment_values
 from orderdesk.domain.fulfillments import Fulfillment
 from orderdesk.services import archiving
@@ -48,7 +49,9 @@ def _refund(api, order_id, lines=(), amount=None, shipping=False):
         assert calc.status_code == 200, calc.text
         txs = calc.json()["refund"]["transactions"]
         if amount is not None:
-            sale = next(tx for tx in api.get(f"{api.base}/orders/{order_id}/transactions.json").json()["transactions"] if tx["kind"] == "sale")
+            sale = next(
+                tx for tx in api.get(f"{api.base}/orders/{order_id}/transactions.json").json()["transactions"] if tx["kind"] == "sale"
+            )
             txs = [{"parent_id": sale["id"], "amount": str(amount), "gateway": sale["gateway"]}]
         body["transactions"] = [{**tx, "kind": "refund"} for tx in txs]
     response = api.post(f"{api.base}/orders/{order_id}/refunds.json", json={"refund": body})
@@ -134,8 +137,10 @@ def test_an_unpaid_fulfilled_order_stays_open_until_paid(api, services):
     order = create_order(api, financial_status="pending", fulfillment_status="fulfilled")
     _run(services)
     assert _order(api, order["id"])["closed_at"] is None
-    paid = api.post(f"{api.base}/orders/{order['id']}/transactions.json",
-                    json={"transaction": {"kind": "sale", "source": "external", "amount": order["total_price"]}})
+    paid = api.post(
+        f"{api.base}/orders/{order['id']}/transactions.json",
+        json={"transaction": {"kind": "sale", "source": "external", "amount": order["total_price"]}},
+    )
     assert paid.status_code == 201, paid.text
     _run(services)
     _closed_by_archive(api, order["id"], "paid and fulfilled")

@@ -49,7 +49,10 @@ BAD_CREATES = {
     "price not numeric": ({"order": order_body(line_items=line(price="ten"))}, 422),
     "price negative": ({"order": order_body(line_items=line(price="-1.00"))}, 422),
     "USD price with 3 decimals": ({"order": order_body(line_items=line(price="1.234"))}, 422),
-    "JPY price with decimals": ({"order": order_body(currency="JPY", line_items=line(price="10.5"), shipping_lines=[], tax_lines=[], discount_codes=[])}, 422),
+    "JPY price with decimals": (
+        {"order": order_body(currency="JPY", line_items=line(price="10.5"), shipping_lines=[], tax_lines=[], discount_codes=[])},
+        422,
+    ),
     "unknown currency": ({"order": order_body(currency="XXQ")}, 422),
     "unknown top-level field": ({"order": order_body(colour="blue")}, 422),
     "unknown variant": ({"order": order_body(line_items=[{"variant_id": 987654321, "quantity": 1}])}, 422),

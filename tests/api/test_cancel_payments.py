@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-
 from tests.api.test_refunds import two_line_order
 from tests.api.test_transactions import authorize, get_order, outbox, post_tx, simple_order
 
@@ -89,8 +88,12 @@ def test_cancelling_a_paid_order_with_an_amount_refunds_it(api, services):
 def test_cancelling_a_paid_order_with_a_refund_object_refunds_it(api):
     order = simple_order(api, financial_status="paid")
     sale = txs(api, order["id"])[0]
-    r = cancel(api, order["id"], reason="inventory",
-               refund={"note": "out of stock", "transactions": [{"parent_id": sale["id"], "amount": "100.00", "kind": "refund"}]})
+    r = cancel(
+        api,
+        order["id"],
+        reason="inventory",
+        refund={"note": "out of stock", "transactions": [{"parent_id": sale["id"], "amount": "100.00", "kind": "refund"}]},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["order"]["financial_status"] == "refunded"
     [refund] = api.get(f"{api.base}/orders/{order['id']}/refunds.json").json()["refunds"]
@@ -107,8 +110,9 @@ def test_cancelling_a_paid_order_without_refund_options_keeps_the_money(api, ser
     assert "refunds/create" not in [row["topic"] for row in outbox(services, order["id"])]
     # ...and it can be refunded later
     sale = txs(api, order["id"])[0]
-    later = api.post(f"{api.base}/orders/{order['id']}/refunds.json",
-                     json={"refund": {"transactions": [{"parent_id": sale["id"], "amount": "100.00"}]}})
+    later = api.post(
+        f"{api.base}/orders/{order['id']}/refunds.json", json={"refund": {"transactions": [{"parent_id": sale["id"], "amount": "100.00"}]}}
+    )
     assert later.status_code == 201, later.text
     assert get_order(api, order["id"])["financial_status"] == "refunded"
 
@@ -116,13 +120,20 @@ def test_cancelling_a_paid_order_without_refund_options_keeps_the_money(api, ser
 def test_cancel_can_restock_and_refund_line_items_in_one_request(api, services):
     order = two_line_order(api)
     socks, hat = order["line_items"]
-    r = cancel(api, order["id"], reason="customer", restock=True, email=True, refund={
-        "notify": True,
-        "refund_line_items": [
-            {"line_item_id": socks["id"], "quantity": 3, "restock_type": "cancel"},
-            {"line_item_id": hat["id"], "quantity": 1, "restock_type": "cancel"},
-        ],
-    })
+    r = cancel(
+        api,
+        order["id"],
+        reason="customer",
+        restock=True,
+        email=True,
+        refund={
+            "notify": True,
+            "refund_line_items": [
+                {"line_item_id": socks["id"], "quantity": 3, "restock_type": "cancel"},
+                {"line_item_id": hat["id"], "quantity": 1, "restock_type": "cancel"},
+            ],
+        },
+    )
     assert r.status_code == 200, r.text
     got = r.json()["order"]
     assert got["cancelled_at"] is not None

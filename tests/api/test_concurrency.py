@@ -28,7 +28,7 @@ def run_together(funcs):
         barrier.wait(timeout=30)
         try:
             return fn()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
+        except Exception as exc:
             return exc
 
     with ThreadPoolExecutor(max_workers=len(funcs)) as pool:
@@ -105,9 +105,7 @@ def test_racing_cancels_close_and_open_give_exactly_one_cancel(api, services, ro
         "open": lambda: order_service.open_order(services, oid, author="t"),
     }
     results = run_together([actions[k] for k in kinds])
-    outcomes = Counter(
-        (kind, "ok" if not isinstance(r, Exception) else type(r).__name__) for kind, r in zip(kinds, results)
-    )
+    outcomes = Counter((kind, "ok" if not isinstance(r, Exception) else type(r).__name__) for kind, r in zip(kinds, results))
     assert outcomes[("cancel", "ok")] == 1, outcomes
     assert outcomes[("cancel", "InvalidTransition")] == 4, outcomes
     assert outcomes[("close", "ok")] == 3 and outcomes[("open", "ok")] == 2, outcomes
@@ -145,7 +143,12 @@ def test_racing_http_cancels_give_one_200_and_422s(app, api, token):
 def test_concurrent_creates_get_distinct_consecutive_numbers(api, services):
     n = 16
     results = run_together(
-        [lambda i=i: order_service.create_order(services, OrderCreate.model_validate(order_body(email=f"buyer{i}@example.com", customer=None))) for i in range(n)]
+        [
+            lambda i=i: order_service.create_order(
+                services, OrderCreate.model_validate(order_body(email=f"buyer{i}@example.com", customer=None))
+            )
+            for i in range(n)
+        ]
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors
@@ -159,7 +162,15 @@ def test_concurrent_creates_get_distinct_consecutive_numbers(api, services):
 def test_concurrent_creates_for_the_same_new_customer_share_one_customer(api, services):
     n = 8
     results = run_together(
-        [lambda: order_service.create_order(services, OrderCreate.model_validate(order_body(email="same@example.com", customer={"first_name": "Sam", "email": "same@example.com"}))) for _ in range(n)]
+        [
+            lambda: order_service.create_order(
+                services,
+                OrderCreate.model_validate(
+                    order_body(email="same@example.com", customer={"first_name": "Sam", "email": "same@example.com"})
+                ),
+            )
+            for _ in range(n)
+        ]
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors

@@ -26,7 +26,15 @@ GARBAGE_BODIES = {
     b' "transaction": {"amount": "1e400", "parent_id": 99999999999999999999999}, "location_id": 99999999999999999999999,'
     b' "inventory_item_id": 99999999999999999999999, "available_adjustment": 99999999999999999999999}',
 }
-GARBAGE_QUERIES = {"limit": "-1", "since_id": "abc", "ids": "1,x", "created_at_min": "yesterday", "status": "🙃", "fields": "\x00", "page_info": "!!"}
+GARBAGE_QUERIES = {
+    "limit": "-1",
+    "since_id": "abc",
+    "ids": "1,x",
+    "created_at_min": "yesterday",
+    "status": "🙃",
+    "fields": "\x00",
+    "page_info": "!!",
+}
 
 
 def _routes(app) -> list[tuple[str, str]]:

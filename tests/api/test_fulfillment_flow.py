@@ -1,20 +1,39 @@
 """A fulfillment order from placement to shipment and back, end to end through the API."""
 
 from tests.builders import create_order
+
+
 def test_an_order_is_held_released_partly_shipped_unshipped_and_shipped(api):
     o = create_order(api, financial_status="paid")
-    resp = api.get(f"{api.base}/orders/{o['id']}/fulfillment_orders.json"); assert resp.status_code == 200, resp.text; fos = resp.json()["fulfillment_orders"]
+    resp = api.get(f"{api.base}/orders/{o['id']}/fulfillment_orders.json")
+    assert resp.status_code == 200, resp.text
+    fos = resp.json()["fulfillment_orders"]
     assert len(fos) == 1 and fos[0]["status"] == "open", fos
     fo = fos[0]
-    h = api.post(f"{api.base}/fulfillment_orders/{fo['id']}/hold.json", json={"fulfillment_hold": {"reason": "incorrect_address", "reason_notes": "check"}})
+    h = api.post(
+        f"{api.base}/fulfillment_orders/{fo['id']}/hold.json",
+        json={"fulfillment_hold": {"reason": "incorrect_address", "reason_notes": "check"}},
+    )
     assert h.status_code == 200, h.text
     assert h.json()["fulfillment_order"]["status"] == "on_hold"
-    bad = api.post(f"{api.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}})
+    bad = api.post(
+        f"{api.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
+    )
     assert bad.status_code == 422, bad.text
     r = api.post(f"{api.base}/fulfillment_orders/{fo['id']}/release_hold.json")
     assert r.json()["fulfillment_order"]["status"] == "open"
     line = fo["line_items"][0]
-    f = api.post(f"{api.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"], "fulfillment_order_line_items": [{"id": line["id"], "quantity": 1}]}], "tracking_info": {"number": "1Z", "company": "UPS"}}})
+    f = api.post(
+        f"{api.base}/fulfillments.json",
+        json={
+            "fulfillment": {
+                "line_items_by_fulfillment_order": [
+                    {"fulfillment_order_id": fo["id"], "fulfillment_order_line_items": [{"id": line["id"], "quantity": 1}]}
+                ],
+                "tracking_info": {"number": "1Z", "company": "UPS"},
+            }
+        },
+    )
     assert f.status_code == 201, f.text
     order = api.get(f"{api.base}/orders/{o['id']}.json").json()["order"]
     assert order["fulfillment_status"] == "partial", order["fulfillment_status"]
@@ -26,7 +45,10 @@ def test_an_order_is_held_released_partly_shipped_unshipped_and_shipped(api):
     assert legacy.status_code == 201, legacy.text
     order = api.get(f"{api.base}/orders/{o['id']}.json").json()["order"]
     assert order["fulfillment_status"] == "fulfilled"
-    ev = api.post(f"{api.base}/orders/{o['id']}/fulfillments/{legacy.json()['fulfillment']['id']}/events.json", json={"event": {"status": "delivered"}})
+    ev = api.post(
+        f"{api.base}/orders/{o['id']}/fulfillments/{legacy.json()['fulfillment']['id']}/events.json",
+        json={"event": {"status": "delivered"}},
+    )
     assert ev.status_code == 201, ev.text
 
 

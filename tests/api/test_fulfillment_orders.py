@@ -4,7 +4,7 @@ the scheduled-release job, webhooks, emails and the timeline."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -87,7 +87,8 @@ def test_list_and_get_match_the_documented_shapes(api):
     fo = listed[0]
     assert fo["status"] == "open" and fo["request_status"] == "unsubmitted" and fo["order_id"] == order["id"]
     assert sorted((li["line_item_id"], li["quantity"], li["fulfillable_quantity"]) for li in fo["line_items"]) == sorted(
-        (li["id"], li["quantity"], li["quantity"]) for li in order["line_items"])
+        (li["id"], li["quantity"], li["quantity"]) for li in order["line_items"]
+    )
     assert all(li["fulfillment_order_id"] == fo["id"] for li in fo["line_items"])
     assert set(example("fulfillment_order", "test_1")) == {"fulfillment_orders"}
     shape(fo, example("fulfillment_order", "test_1")["fulfillment_orders"][0])
@@ -110,12 +111,22 @@ def test_nested_objects_have_the_documented_keys(api):
 
 def test_destination_and_origin_hold_real_data(api, services):
     order = create_order(api, financial_status="paid")
-    where = stock.create_location(services, {"name": "Depot", "address1": "1 Quay", "address2": "Unit 4", "city": "Leeds",
-                                             "country_code": "GB", "zip": "LS1 4AP"})
+    where = stock.create_location(
+        services, {"name": "Depot", "address1": "1 Quay", "address2": "Unit 4", "city": "Leeds", "country_code": "GB", "zip": "LS1 4AP"}
+    )
     fo = one_fo(api, order["id"])
     moved = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": where["id"]}}).json()["moved_fulfillment_order"]
-    expected = {"address1": "1 Quay", "address2": "Unit 4", "city": "Leeds", "country_code": "GB", "location_id": where["id"],
-                "name": "Depot", "phone": None, "province": None, "zip": "LS1 4AP"}
+    expected = {
+        "address1": "1 Quay",
+        "address2": "Unit 4",
+        "city": "Leeds",
+        "country_code": "GB",
+        "location_id": where["id"],
+        "name": "Depot",
+        "phone": None,
+        "province": None,
+        "zip": "LS1 4AP",
+    }
     assert moved["assigned_location"] == expected and moved["origin"] == expected
     # each fulfillment order has its own destination, with an id that does not change between reads
     again = api.get(f"{BASE}/fulfillment_orders/{moved['id']}.json").json()["fulfillment_order"]
@@ -150,12 +161,15 @@ def test_hold_with_each_reason_and_release(api, services, reason):
     shape(released.json()["fulfillment_order"], example("fulfillment_order", "test_14")["fulfillment_order"])
 
 
-@pytest.mark.parametrize("body", [
-    {"fulfillment_hold": {"reason": "because"}},
-    {"fulfillment_hold": {"reason": ""}},
-    {"fulfillment_hold": {}},
-    {"fulfillment_hold": {"reason": 5}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"fulfillment_hold": {"reason": "because"}},
+        {"fulfillment_hold": {"reason": ""}},
+        {"fulfillment_hold": {}},
+        {"fulfillment_hold": {"reason": 5}},
+    ],
+)
 def test_hold_with_a_bad_reason_is_422(api, body):
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
@@ -168,8 +182,18 @@ def test_a_hold_on_some_line_items_leaves_the_rest_fulfillable(api):
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
     boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
-    r = act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "inventory_out_of_stock", "reason_notes": "Not enough inventory to complete this work.",
-                                                         "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}]}})
+    r = act(
+        api,
+        fo["id"],
+        "hold",
+        {
+            "fulfillment_hold": {
+                "reason": "inventory_out_of_stock",
+                "reason_notes": "Not enough inventory to complete this work.",
+                "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}],
+            }
+        },
+    )
     assert r.status_code == 200, r.text
     listed = fos(api, order["id"])
     held = [f for f in listed if f["status"] == "on_hold"]
@@ -182,8 +206,18 @@ def test_a_partial_hold_keeps_the_held_units_on_this_fulfillment_order(api, serv
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
     boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
-    r = act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "inventory_out_of_stock", "reason_notes": "Not enough inventory to complete this work.",
-                                                         "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}]}})
+    r = act(
+        api,
+        fo["id"],
+        "hold",
+        {
+            "fulfillment_hold": {
+                "reason": "inventory_out_of_stock",
+                "reason_notes": "Not enough inventory to complete this work.",
+                "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}],
+            }
+        },
+    )
     assert r.status_code == 200, r.text
     held = r.json()["fulfillment_order"]
     # as in Shopify's example: the fulfillment order asked for is the held one, holding only those units
@@ -193,7 +227,8 @@ def test_a_partial_hold_keeps_the_held_units_on_this_fulfillment_order(api, serv
     rest = next(f for f in fos(api, order["id"]) if f["id"] != fo["id"])
     assert rest["status"] == "open" and "create_fulfillment" in rest["supported_actions"]
     assert sorted((li["line_item_id"], li["quantity"]) for li in rest["line_items"]) == sorted(
-        (li["line_item_id"], li["quantity"] - (1 if li["id"] == boots["id"] else 0)) for li in fo["line_items"])
+        (li["line_item_id"], li["quantity"] - (1 if li["id"] == boots["id"] else 0)) for li in fo["line_items"]
+    )
     assert topics(services, order["id"]).count("fulfillment_orders/placed_on_hold") == 1
     # the rest ships; the held unit waits for the release
     assert ship(api, rest["id"]).status_code == 201
@@ -280,7 +315,7 @@ def test_hold_on_in_progress_releases_back_to_in_progress(api):
 def test_reschedule_open_and_past_dates(api, services):
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
-    future = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%d %H:%M UTC")
+    future = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d %H:%M UTC")
     r = act(api, fo["id"], "reschedule", {"fulfillment_order": {"new_fulfill_at": future}})
     assert r.status_code == 200, r.text
     got = r.json()["fulfillment_order"]
@@ -307,7 +342,7 @@ def test_reschedule_open_and_past_dates(api, services):
 def test_the_scheduled_release_job_opens_the_fulfillment_order(api, services):
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
-    when = datetime.now(timezone.utc) + timedelta(days=2)
+    when = datetime.now(UTC) + timedelta(days=2)
     r = act(api, fo["id"], "reschedule", {"fulfillment_order": {"new_fulfill_at": when.strftime("%Y-%m-%dT%H:%M:%SZ")}})
     assert r.status_code == 200, r.text
     # before fulfill_at: nothing to claim
@@ -324,7 +359,7 @@ def test_the_scheduled_release_job_opens_the_fulfillment_order(api, services):
 def test_the_scheduled_release_job_leaves_an_order_opened_by_hand(api, services):
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
-    when = datetime.now(timezone.utc) + timedelta(days=2)
+    when = datetime.now(UTC) + timedelta(days=2)
     act(api, fo["id"], "reschedule", {"fulfillment_order": {"new_fulfill_at": when.isoformat()}})
     act(api, fo["id"], "open")
     act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "other"}})
@@ -351,7 +386,8 @@ def test_cancel_gives_a_replacement_with_the_unshipped_items(api, services):
     assert replacement["status"] == "open" and replacement["request_status"] == "unsubmitted"
     assert replacement["id"] != fo["id"]
     assert sorted((li["line_item_id"], li["quantity"], li["fulfillable_quantity"]) for li in replacement["line_items"]) == sorted(
-        [(boots["line_item_id"], 2, 2), (beret["line_item_id"], 1, 1)])
+        [(boots["line_item_id"], 2, 2), (beret["line_item_id"], 1, 1)]
+    )
     golden = example("fulfillment_order", "test_7")
     shape(body["fulfillment_order"], golden["fulfillment_order"])
     shape(replacement, golden["replacement_fulfillment_order"])
@@ -400,11 +436,23 @@ def test_close_without_a_body(api):
 
 
 def _stocked(api, title, sku, location, qty):
-    product = api.post(f"{BASE}/products.json", json={"product": {"title": title, "variants": [
-        {"title": "Default Title", "sku": sku, "price": "20.00", "inventory_policy": "deny", "inventory_management": "shopify"}]}}).json()["product"]
+    product = api.post(
+        f"{BASE}/products.json",
+        json={
+            "product": {
+                "title": title,
+                "variants": [
+                    {"title": "Default Title", "sku": sku, "price": "20.00", "inventory_policy": "deny", "inventory_management": "shopify"}
+                ],
+            }
+        },
+    ).json()["product"]
     variant = product["variants"][0]
     if qty is not None:
-        r = api.post(f"{BASE}/inventory_levels/set.json", json={"location_id": location["id"], "inventory_item_id": variant["inventory_item_id"], "available": qty})
+        r = api.post(
+            f"{BASE}/inventory_levels/set.json",
+            json={"location_id": location["id"], "inventory_item_id": variant["inventory_item_id"], "available": qty},
+        )
         assert r.status_code == 200, r.text
     return variant
 
@@ -414,8 +462,16 @@ def test_lines_committed_at_different_locations_get_one_fulfillment_order_each(a
     second = second_location(services)
     a = _stocked(api, "Lantern", "LAN-1", main, 5)
     b = _stocked(api, "Tent", "TENT-1", second, 5)
-    r = api.post(f"{BASE}/orders.json", json={"order": {"line_items": [{"variant_id": a["id"], "quantity": 2}, {"variant_id": b["id"], "quantity": 1}],
-                                                    "inventory_behaviour": "decrement_obeying_policy", "financial_status": "paid"}})
+    r = api.post(
+        f"{BASE}/orders.json",
+        json={
+            "order": {
+                "line_items": [{"variant_id": a["id"], "quantity": 2}, {"variant_id": b["id"], "quantity": 1}],
+                "inventory_behaviour": "decrement_obeying_policy",
+                "financial_status": "paid",
+            }
+        },
+    )
     assert r.status_code == 201, r.text
     order = r.json()["order"]
     got = fos(api, order["id"])
@@ -426,8 +482,10 @@ def test_lines_committed_at_different_locations_get_one_fulfillment_order_each(a
     assert [li["variant_id"] for li in by_location[second["id"]]["line_items"]] == [b["id"]]
     assert by_location[second["id"]]["assigned_location"]["name"] == "Second"
     # one fulfillment may not span locations
-    both = api.post(f"{BASE}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [
-        {"fulfillment_order_id": f["id"]} for f in got]}})
+    both = api.post(
+        f"{BASE}/fulfillments.json",
+        json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": f["id"]} for f in got]}},
+    )
     assert both.status_code == 422, both.text
     first = ship(api, by_location[main["id"]]["id"])
     assert first.status_code == 201 and first.json()["fulfillment"]["location_id"] == main["id"]
@@ -444,13 +502,21 @@ def test_partial_move_returns_original_moved_and_remaining(api, services):
     main = api.get(f"{BASE}/locations.json").json()["locations"][0]
     second = second_location(services)
     variant = _stocked(api, "Lantern", "LAN-1", main, 5)
-    r = api.post(f"{BASE}/inventory_levels/set.json", json={"location_id": second["id"], "inventory_item_id": variant["inventory_item_id"], "available": 5})
+    r = api.post(
+        f"{BASE}/inventory_levels/set.json",
+        json={"location_id": second["id"], "inventory_item_id": variant["inventory_item_id"], "available": 5},
+    )
     assert r.status_code == 200, r.text
     order = _buy(api, variant, 3).json()["order"]
     fo = one_fo(api, order["id"])
     assert fo["assigned_location_id"] == main["id"]
     line = fo["line_items"][0]
-    r = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": second["id"], "fulfillment_order_line_items": [{"id": line["id"], "quantity": 1}]}})
+    r = act(
+        api,
+        fo["id"],
+        "move",
+        {"fulfillment_order": {"new_location_id": second["id"], "fulfillment_order_line_items": [{"id": line["id"], "quantity": 1}]}},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body) == {"original_fulfillment_order", "moved_fulfillment_order", "remaining_fulfillment_order"}
@@ -477,7 +543,10 @@ def test_moving_everything_leaves_no_remaining(api, services):
     main = api.get(f"{BASE}/locations.json").json()["locations"][0]
     second = second_location(services)
     variant = _stocked(api, "Lantern", "LAN-1", main, 5)
-    api.post(f"{BASE}/inventory_levels/set.json", json={"location_id": second["id"], "inventory_item_id": variant["inventory_item_id"], "available": 5})
+    api.post(
+        f"{BASE}/inventory_levels/set.json",
+        json={"location_id": second["id"], "inventory_item_id": variant["inventory_item_id"], "available": 5},
+    )
     order = _buy(api, variant, 2).json()["order"]
     fo = one_fo(api, order["id"])
     r = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": second["id"]}})
@@ -500,7 +569,17 @@ def test_move_to_an_unknown_location_or_without_stock_is_422(api, services):
     assert same.status_code == 422, same.text
     missing = act(api, fo["id"], "move", {"fulfillment_order": {}})
     assert missing.status_code == 422, missing.text
-    too_many = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": second["id"], "fulfillment_order_line_items": [{"id": fo["line_items"][0]["id"], "quantity": 3}]}})
+    too_many = act(
+        api,
+        fo["id"],
+        "move",
+        {
+            "fulfillment_order": {
+                "new_location_id": second["id"],
+                "fulfillment_order_line_items": [{"id": fo["line_items"][0]["id"], "quantity": 3}],
+            }
+        },
+    )
     assert too_many.status_code == 422, too_many.text
     assert one_fo(api, order["id"])["status"] == "open"
     assert "fulfillment_orders/moved" not in topics(services, order["id"])
@@ -596,7 +675,12 @@ def test_after_move_only_the_moved_and_remaining_are_fulfillable(api, services):
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
     boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
-    r = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": second["id"], "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}]}})
+    r = act(
+        api,
+        fo["id"],
+        "move",
+        {"fulfillment_order": {"new_location_id": second["id"], "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}]}},
+    )
     assert r.status_code == 200, r.text
     assert all(li["fulfillable_quantity"] == 0 for li in r.json()["original_fulfillment_order"]["line_items"])
     assert _fulfillable_everywhere(api, order["id"]) == 4
@@ -672,9 +756,11 @@ def _service_rows(services, kind):
 
 
 def _merchant_changes_refused(svc, fo_id, where):
-    for action, body in [("hold", {"fulfillment_hold": {"reason": "other"}}),
-                         ("move", {"fulfillment_order": {"new_location_id": where}}),
-                         ("reschedule", {"fulfillment_order": {"new_fulfill_at": "2099-01-01T00:00:00Z"}})]:
+    for action, body in [
+        ("hold", {"fulfillment_hold": {"reason": "other"}}),
+        ("move", {"fulfillment_order": {"new_location_id": where}}),
+        ("reschedule", {"fulfillment_order": {"new_fulfill_at": "2099-01-01T00:00:00Z"}}),
+    ]:
         r = act(svc, fo_id, action, body)
         assert r.status_code == 422, (action, r.text)
         if action == "hold":  # the others may be refused by the status already (in_progress can't move)
@@ -719,7 +805,11 @@ def test_cancelling_a_submitted_request_tells_the_service_like_a_cancellation_re
     assert r.json()["fulfillment_order"]["request_status"] == "closed"
     notices = [(n["payload"]["kind"], n["payload"]["fulfillment_order_id"]) for n in _service_rows(services, "service")]
     assert notices == [("FULFILLMENT_REQUEST", fo["id"]), ("CANCELLATION_REQUEST", fo["id"])]
-    emails = [(e["topic"], e["payload"]["to"]) for e in _service_rows(services, "email") if e["topic"] in ("fulfillment_request", "cancellation_request")]
+    emails = [
+        (e["topic"], e["payload"]["to"])
+        for e in _service_rows(services, "email")
+        if e["topic"] in ("fulfillment_request", "cancellation_request")
+    ]
     assert emails == [("fulfillment_request", "orders@packers.example"), ("cancellation_request", "orders@packers.example")]
     # the email lists what the service no longer has to ship
     withdrawn = [e for e in _service_rows(services, "email") if e["topic"] == "cancellation_request"][0]
@@ -742,8 +832,17 @@ def test_a_partial_hold_naming_a_line_twice_is_422_and_changes_nothing(api):
     fo = one_fo(api, order["id"])
     boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
     before = fos(api, order["id"])
-    r = act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "other", "fulfillment_order_line_items": [
-        {"id": boots["id"], "quantity": 1}, {"id": boots["id"], "quantity": 1}]}})
+    r = act(
+        api,
+        fo["id"],
+        "hold",
+        {
+            "fulfillment_hold": {
+                "reason": "other",
+                "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}, {"id": boots["id"], "quantity": 1}],
+            }
+        },
+    )
     assert r.status_code == 422 and "fulfillment_order_line_items" in r.json()["errors"], r.text
     assert fos(api, order["id"]) == before
 
@@ -752,8 +851,17 @@ def test_a_partial_move_naming_a_line_twice_is_422(api, services):
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
     boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
-    r = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": second_location(services)["id"], "fulfillment_order_line_items": [
-        {"id": boots["id"], "quantity": 1}, {"id": boots["id"], "quantity": 1}]}})
+    r = act(
+        api,
+        fo["id"],
+        "move",
+        {
+            "fulfillment_order": {
+                "new_location_id": second_location(services)["id"],
+                "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}, {"id": boots["id"], "quantity": 1}],
+            }
+        },
+    )
     assert r.status_code == 422 and "fulfillment_order_line_items" in r.json()["errors"], r.text
 
 
@@ -761,8 +869,12 @@ def test_a_partial_hold_announces_the_split_and_returns_the_remaining_order(api,
     order = create_order(api, financial_status="paid")
     fo = one_fo(api, order["id"])
     boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
-    r = act(api, fo["id"], "hold", {"fulfillment_hold": {"reason": "inventory_out_of_stock",
-                                                         "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}]}})
+    r = act(
+        api,
+        fo["id"],
+        "hold",
+        {"fulfillment_hold": {"reason": "inventory_out_of_stock", "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 1}]}},
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     rest = next(f for f in fos(api, order["id"]) if f["id"] != fo["id"])

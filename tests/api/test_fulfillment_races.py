@@ -30,7 +30,7 @@ def run_together(app, token, calls):
             barrier.wait(timeout=30)
             try:
                 return fn(client)
-            except Exception as exc:  # noqa: BLE001 - the test inspects it
+            except Exception as exc:
                 return exc
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
@@ -121,7 +121,9 @@ def test_eight_threads_on_the_legacy_path_and_stock(app, api, token, services):
     line_id = order["line_items"][0]["id"]
 
     def legacy(client):
-        return client.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"line_items": [{"id": line_id, "quantity": 2}]}})
+        return client.post(
+            f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"line_items": [{"id": line_id, "quantity": 2}]}}
+        )
 
     results = run_together(app, token, [legacy] * 8)
     codes = sorted(getattr(r, "status_code", repr(r)) for r in results)
@@ -135,7 +137,9 @@ def test_eight_threads_on_the_legacy_path_and_stock(app, api, token, services):
 def test_racing_cancels_of_one_fulfillment_restore_it_once(app, api, token, services):
     order = create_order(api, financial_status="paid")
     fo = _fo(api, order["id"])
-    f = api.post(f"{BASE}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}).json()["fulfillment"]
+    f = api.post(
+        f"{BASE}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
+    ).json()["fulfillment"]
 
     def cancel(client):
         return client.post(f"{BASE}/fulfillments/{f['id']}/cancel.json")

@@ -28,8 +28,14 @@ def test_a_fulfillment_request_is_emailed_to_the_service(svc, services, inbox):
     lines = {titles[line["line_item_id"]]: line for line in fo["line_items"]}
     boots, beret = lines["Big Brown Bear Boots"], lines["Raspberry Beret"]
     # when the merchant asks for 2 of the 3 boots and the beret, with a note
-    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="Gift wrap the beret,\nplease.",
-             fulfillment_order_line_items=[{"id": boots["id"], "quantity": 2}, {"id": beret["id"]}])
+    r = post(
+        svc,
+        fo["id"],
+        "fulfillment_request",
+        "fulfillment_request",
+        message="Gift wrap the beret,\nplease.",
+        fulfillment_order_line_items=[{"id": boots["id"], "quantity": 2}, {"id": beret["id"]}],
+    )
     assert r.status_code == 200, r.text
     assert rows(services, "service") == []
     assert [(row["topic"], row["payload"]["to"]) for row in rows(services, "email")] == [("fulfillment_request", WAREHOUSE)]
@@ -40,8 +46,8 @@ def test_a_fulfillment_request_is_emailed_to_the_service(svc, services, inbox):
     assert message["Subject"] == f"Fulfillment request for order {order['name']}"
     html = html_of(message).replace("\r\n", "\n")
     assert "Backroom Packers" in html and "Gift wrap the beret,<br />\nplease." in html
-    assert "<td>Big Brown Bear Boots</td>\n      <td></td>\n      <td align=\"right\">2</td>" in html
-    assert "<td>Raspberry Beret</td>\n      <td>BERET-1</td>\n      <td align=\"right\">1</td>" in html
+    assert '<td>Big Brown Bear Boots</td>\n      <td></td>\n      <td align="right">2</td>' in html
+    assert '<td>Raspberry Beret</td>\n      <td>BERET-1</td>\n      <td align="right">1</td>' in html
     assert "123 Fake Street" in html and "K2P 1L4 Fakecity<br>US" in html and "Standard" in html
     # and staff see where it went, on the timeline and in the delivery log
     sent = [e["message"] for e in events(svc, order["id"]) if e["verb"] == "mail_sent"]
@@ -85,7 +91,7 @@ def test_a_cancellation_request_is_emailed_with_the_items_not_to_ship(svc, servi
     assert cancellation["Subject"] == f"Cancellation request for order {order['name']}"
     html = html_of(cancellation).replace("\r\n", "\n")
     assert "Customer changed their mind" in html and "Items not to ship" in html
-    assert "<td>Raspberry Beret</td>\n      <td>BERET-1</td>\n      <td align=\"right\">1</td>" in html
+    assert '<td>Raspberry Beret</td>\n      <td>BERET-1</td>\n      <td align="right">1</td>' in html
     sent = [e["message"] for e in events(svc, order["id"]) if e["verb"] == "mail_sent"]
     assert sent[-1] == f"Cancellation request email was sent to {WAREHOUSE}."
 

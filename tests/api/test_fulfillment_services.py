@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from orderdesk.db import outbox_claims
 from orderdesk.services.clock import FixedClock
 from orderdesk.services.setup import create_token
@@ -16,8 +15,16 @@ from tests.worker.receiver import verify_shopify_hmac
 
 
 def register(api, name="Mars Fulfillment", callback_url="http://127.0.0.1:9", **extra):
-    body = {"name": name, "callback_url": callback_url, "inventory_management": True, "tracking_support": True,
-            "requires_shipping_method": True, "format": "json", "fulfillment_orders_opt_in": True, **extra}
+    body = {
+        "name": name,
+        "callback_url": callback_url,
+        "inventory_management": True,
+        "tracking_support": True,
+        "requires_shipping_method": True,
+        "format": "json",
+        "fulfillment_orders_opt_in": True,
+        **extra,
+    }
     r = api.post(f"{api.base}/fulfillment_services.json", json={"fulfillment_service": body})
     assert r.status_code == 201, r.text
     return r.json()["fulfillment_service"]
@@ -27,7 +34,9 @@ def order_at_service(api, service):
     """An order whose only open fulfillment order has been moved to the service's location."""
     order = create_order(api, financial_status="paid")
     fo = api.get(f"{api.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
-    moved = api.post(f"{api.base}/fulfillment_orders/{fo['id']}/move.json", json={"fulfillment_order": {"new_location_id": service["location_id"]}})
+    moved = api.post(
+        f"{api.base}/fulfillment_orders/{fo['id']}/move.json", json={"fulfillment_order": {"new_location_id": service["location_id"]}}
+    )
     assert moved.status_code == 200, moved.text
     return order, moved.json()["moved_fulfillment_order"]
 
@@ -96,7 +105,10 @@ def test_an_order_stocked_only_at_the_service_location_is_assigned_to_the_servic
 
     variant, _main = _product(svc, stock=None)
     service = register(svc)
-    r = svc.post(f"{svc.base}/inventory_levels/set.json", json={"location_id": service["location_id"], "inventory_item_id": variant["inventory_item_id"], "available": 5})
+    r = svc.post(
+        f"{svc.base}/inventory_levels/set.json",
+        json={"location_id": service["location_id"], "inventory_item_id": variant["inventory_item_id"], "available": 5},
+    )
     assert r.status_code == 200, r.text
     order = _buy(svc, variant, 2)
     assert order.status_code == 201, order.text
@@ -133,7 +145,9 @@ def test_submit_accept_and_fulfil(svc, services):
     got = accepted.json()["fulfillment_order"]
     assert (got["request_status"], got["status"]) == ("accepted", "in_progress")
     assert "request_cancellation" in got["supported_actions"]
-    f = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}})
+    f = svc.post(
+        f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
+    )
     assert f.status_code == 201, f.text
     done = fo_of(svc, fo["id"])
     assert (done["status"], done["request_status"]) == ("closed", "closed")
@@ -159,7 +173,8 @@ def test_outgoing_requests_list_the_request_until_the_service_answers(svc):
     for key in ("original_fulfillment_order", "submitted_fulfillment_order"):
         assert_same_shape(body[key], golden[key])
         assert [(r["kind"], r["message"], r["request_options"]) for r in body[key]["outgoing_requests"]] == [
-            ("fulfillment_request", "Fulfill this ASAP please.", {"notify_customer": False})]
+            ("fulfillment_request", "Fulfill this ASAP please.", {"notify_customer": False})
+        ]
     assert fo_of(svc, fo["id"])["outgoing_requests"] == body["submitted_fulfillment_order"]["outgoing_requests"]
     accepted = post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="On it").json()["fulfillment_order"]
     assert accepted["outgoing_requests"] == []
@@ -170,12 +185,20 @@ def test_a_partial_request_leaves_the_rest_unsubmitted(svc):
     service = register(svc)
     _, fo = order_at_service(svc, service)
     first = fo["line_items"][0]
-    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="part",
-             fulfillment_order_line_items=[{"id": first["id"], "quantity": 1}])
+    r = post(
+        svc,
+        fo["id"],
+        "fulfillment_request",
+        "fulfillment_request",
+        message="part",
+        fulfillment_order_line_items=[{"id": first["id"], "quantity": 1}],
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     submitted, rest = body["submitted_fulfillment_order"], body["unsubmitted_fulfillment_order"]
-    assert [(li["line_item_id"], li["fulfillable_quantity"]) for li in submitted["line_items"] if li["fulfillable_quantity"]] == [(first["line_item_id"], 1)]
+    assert [(li["line_item_id"], li["fulfillable_quantity"]) for li in submitted["line_items"] if li["fulfillable_quantity"]] == [
+        (first["line_item_id"], 1)
+    ]
     assert rest["request_status"] == "unsubmitted" and rest["assigned_location_id"] == service["location_id"]
     assert sum(li["quantity"] for li in rest["line_items"]) == sum(li["quantity"] for li in fo["line_items"]) - 1
     assert rest["fulfillment_service_handle"] == service["handle"]
@@ -186,8 +209,15 @@ def test_reject_keeps_the_order_open_and_it_may_be_requested_again(svc, services
     order, fo = order_at_service(svc, service)
     post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="please")
     line = fo["line_items"][0]
-    r = post(svc, fo["id"], "fulfillment_request/reject", "fulfillment_request", message="Not enough inventory on hand.",
-             reason="inventory_out_of_stock", line_items=[{"fulfillment_order_line_item_id": line["id"], "message": "Not enough inventory."}])
+    r = post(
+        svc,
+        fo["id"],
+        "fulfillment_request/reject",
+        "fulfillment_request",
+        message="Not enough inventory on hand.",
+        reason="inventory_out_of_stock",
+        line_items=[{"fulfillment_order_line_item_id": line["id"], "message": "Not enough inventory."}],
+    )
     assert r.status_code == 200, r.text
     got = r.json()["fulfillment_order"]
     assert (got["request_status"], got["status"]) == ("rejected", "open")
@@ -318,7 +348,10 @@ def test_assigned_fulfillment_orders_are_the_calling_apps_own(svc, services):
     post(svc, at_mine["id"], "fulfillment_request", "fulfillment_request", message="go")
     post(svc, at_mine["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
     assert ids(assignment_status="fulfillment_accepted") == [at_mine["id"]]
-    done = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": at_mine["id"]}]}})
+    done = svc.post(
+        f"{svc.base}/fulfillments.json",
+        json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": at_mine["id"]}]}},
+    )
     assert done.status_code == 201, done.text
     assert ids() == []
     # a service registered before owners were recorded is visible to every app
@@ -334,7 +367,10 @@ def test_a_service_fulfillment_order_ships_only_after_the_service_accepts(svc):
     assert "create_fulfillment" not in fo["supported_actions"]  # Shopify offers request_fulfillment instead
 
     def ship(**extra):
-        return svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"], **extra}]}})
+        return svc.post(
+            f"{svc.base}/fulfillments.json",
+            json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"], **extra}]}},
+        )
 
     unsubmitted = ship()
     assert unsubmitted.status_code == 422, unsubmitted.text
@@ -357,15 +393,22 @@ def test_a_partial_request_leaves_no_empty_line_on_the_submitted_order(svc):
     service = register(svc)
     _, fo = order_at_service(svc, service)
     boots = next(li for li in fo["line_items"] if li["quantity"] == 3)
-    r = post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="part",
-             fulfillment_order_line_items=[{"id": boots["id"], "quantity": 2}])
+    r = post(
+        svc,
+        fo["id"],
+        "fulfillment_request",
+        "fulfillment_request",
+        message="part",
+        fulfillment_order_line_items=[{"id": boots["id"], "quantity": 2}],
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     submitted, rest = body["submitted_fulfillment_order"], body["unsubmitted_fulfillment_order"]
     assert [(li["id"], li["quantity"], li["fulfillable_quantity"]) for li in submitted["line_items"]] == [(boots["id"], 2, 2)]
     assert fo_of(svc, fo["id"])["line_items"] == submitted["line_items"]
     assert sorted((li["line_item_id"], li["quantity"]) for li in rest["line_items"]) == sorted(
-        (li["line_item_id"], li["quantity"] - (2 if li["id"] == boots["id"] else 0)) for li in fo["line_items"])
+        (li["line_item_id"], li["quantity"] - (2 if li["id"] == boots["id"] else 0)) for li in fo["line_items"]
+    )
     assert all(li["quantity"] > 0 for li in rest["line_items"])
     assert rest["supported_actions"] == ["request_fulfillment", "cancel_fulfillment_order", "move", "hold"]
 
@@ -441,7 +484,10 @@ def test_an_unanswered_request_shows_in_the_diagnosis_after_the_deadline(svc, se
 def test_holds_and_schedules_show_in_the_diagnosis(svc, services):
     order = create_order(svc, financial_status="paid")
     fo = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
-    svc.post(f"{svc.base}/fulfillment_orders/{fo['id']}/hold.json", json={"fulfillment_hold": {"reason": "incorrect_address", "reason_notes": "check the street"}})
+    svc.post(
+        f"{svc.base}/fulfillment_orders/{fo['id']}/hold.json",
+        json={"fulfillment_hold": {"reason": "incorrect_address", "reason_notes": "check the street"}},
+    )
     reasons = svc.get(f"{svc.base}/orders/{order['id']}/diagnosis.json").json()["diagnosis"]["reasons"]
     held = [r for r in reasons if r["code"] == "fulfillment_on_hold"]
     assert held and "incorrect address" in held[0]["message"] and "check the street" in held[0]["message"]
@@ -501,8 +547,12 @@ def test_another_apps_service_is_listed_only_with_scope_all_and_never_changed(sv
     assert listed() == [] and listed(scope="current_client") == []
     assert listed(scope="all") == [mars["id"]]
     assert svc.get(f"{svc.base}/fulfillment_services.json", params={"scope": "everyone"}).status_code == 422
-    for r in (svc.get(url), svc.put(url, json={"fulfillment_service": {"callback_url": "http://127.0.0.1:8", "email": "thief@example.com"}}),
-              svc.put(url, json={"fulfillment_service": {"callback_url": "not a url"}}), svc.delete(url)):
+    for r in (
+        svc.get(url),
+        svc.put(url, json={"fulfillment_service": {"callback_url": "http://127.0.0.1:8", "email": "thief@example.com"}}),
+        svc.put(url, json={"fulfillment_service": {"callback_url": "not a url"}}),
+        svc.delete(url),
+    ):
         assert (r.status_code, r.json()) == (404, {"errors": "Not Found"}), r.text
     venus = register(svc, name="Venus Fulfillment")
     assert listed() == [venus["id"]] and listed(scope="all") == [mars["id"], venus["id"]]
@@ -528,8 +578,10 @@ def test_only_the_owning_app_fulfils_its_services_accepted_fulfillment_order(svc
     owner_token = svc.headers["X-Shopify-Access-Token"]
     svc.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
     body = {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
-    for r in (svc.post(f"{svc.base}/fulfillments.json", json=body),
-              svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}})):
+    for r in (
+        svc.post(f"{svc.base}/fulfillments.json", json=body),
+        svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}}),
+    ):
         assert r.status_code == 422, r.text
         assert "Only the app that registered the fulfillment service Mars Fulfillment" in r.json()["errors"]["fulfillment_order"][0]
     assert fo_of(svc, fo["id"])["request_status"] == "accepted"
@@ -555,7 +607,9 @@ def test_a_cancelled_fulfillment_of_a_deleted_service_comes_back_as_the_merchant
     order, fo = order_at_service(svc, service)
     post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
     post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
-    f = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}})
+    f = svc.post(
+        f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
+    )
     assert f.status_code == 201, f.text
     assert svc.delete(f"{svc.base}/fulfillment_services/{service['id']}.json").status_code == 200
     cancelled = svc.post(f"{svc.base}/fulfillments/{f.json()['fulfillment']['id']}/cancel.json")
@@ -563,7 +617,8 @@ def test_a_cancelled_fulfillment_of_a_deleted_service_comes_back_as_the_merchant
     fos = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"]
     live = [x for x in fos if x["status"] in ("open", "in_progress")]
     assert [(x["request_status"], x["assigned_location_id"], x["fulfillment_service_handle"]) for x in live] == [
-        ("unsubmitted", service["location_id"], "manual")]
+        ("unsubmitted", service["location_id"], "manual")
+    ]
     assert "create_fulfillment" in live[0]["supported_actions"] and "request_cancellation" not in live[0]["supported_actions"]
     assert svc.post(f"{svc.base}/orders/{order['id']}/cancel.json", json={}).status_code == 200
 
@@ -573,7 +628,9 @@ def test_a_cancelled_fulfillment_of_a_deleted_service_may_be_fulfilled_by_the_me
     order, fo = order_at_service(svc, service)
     post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
     post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
-    f = svc.post(f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}})
+    f = svc.post(
+        f"{svc.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
+    )
     svc.delete(f"{svc.base}/fulfillment_services/{service['id']}.json")
     svc.post(f"{svc.base}/fulfillments/{f.json()['fulfillment']['id']}/cancel.json")
     svc.headers["X-Shopify-Access-Token"] = create_token(services, "merchant", ALL_SCOPES)
@@ -587,8 +644,15 @@ def test_the_legacy_create_ships_the_merchants_own_units_before_another_apps_ser
     order = create_order(svc, financial_status="paid")
     fo = svc.get(f"{svc.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
     beret = next(li for li in fo["line_items"] if li["quantity"] == 1)
-    moved = svc.post(f"{svc.base}/fulfillment_orders/{fo['id']}/move.json", json={"fulfillment_order": {
-        "new_location_id": service["location_id"], "fulfillment_order_line_items": [{"id": beret["id"], "quantity": 1}]}})
+    moved = svc.post(
+        f"{svc.base}/fulfillment_orders/{fo['id']}/move.json",
+        json={
+            "fulfillment_order": {
+                "new_location_id": service["location_id"],
+                "fulfillment_order_line_items": [{"id": beret["id"], "quantity": 1}],
+            }
+        },
+    )
     assert moved.status_code == 200, moved.text
     at_service = moved.json()["moved_fulfillment_order"]
     assert post(svc, at_service["id"], "fulfillment_request", "fulfillment_request", message="go").status_code == 200

@@ -35,9 +35,15 @@ def _get_order(api, oid):
 
 def test_create_without_line_items_ships_everything_left(api, services):
     order, fo, boots, beret = _order(api)
-    r = api.post(f"{BASE}/fulfillments.json", json={"fulfillment": {
-        "line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}],
-        "tracking_info": {"number": "MS1562678", "url": "https://www.my-shipping-company.com?tracking_number=MS1562678"}}})
+    r = api.post(
+        f"{BASE}/fulfillments.json",
+        json={
+            "fulfillment": {
+                "line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}],
+                "tracking_info": {"number": "MS1562678", "url": "https://www.my-shipping-company.com?tracking_number=MS1562678"},
+            }
+        },
+    )
     assert r.status_code == 201, r.text
     f = r.json()["fulfillment"]
     assert f["status"] == "success" and f["order_id"] == order["id"]
@@ -75,20 +81,25 @@ def test_create_with_line_items_ships_those_quantities(api):
 
 def test_tracking_info_with_several_numbers(api):
     order, fo, *_ = _order(api)
-    r = ship(api, fo["id"], tracking_info={"numbers": ["A1", "A2"], "urls": ["https://t.example/A1", "https://t.example/A2"], "company": "DHL"})
+    r = ship(
+        api, fo["id"], tracking_info={"numbers": ["A1", "A2"], "urls": ["https://t.example/A1", "https://t.example/A2"], "company": "DHL"}
+    )
     assert r.status_code == 201, r.text
     f = r.json()["fulfillment"]
     assert f["tracking_numbers"] == ["A1", "A2"] and f["tracking_number"] == "A1"
     assert f["tracking_urls"] == ["https://t.example/A1", "https://t.example/A2"]
 
 
-@pytest.mark.parametrize("body", [
-    {"fulfillment": {}},
-    {"fulfillment": {"line_items_by_fulfillment_order": []}},
-    {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": 987654}]}},
-    {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": "x"}]}},
-    {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": -1}]}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"fulfillment": {}},
+        {"fulfillment": {"line_items_by_fulfillment_order": []}},
+        {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": 987654}]}},
+        {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": "x"}]}},
+        {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": -1}]}},
+    ],
+)
 def test_create_with_a_bad_body_is_422(api, body):
     _order(api)
     r = api.post(f"{BASE}/fulfillments.json", json=body)
@@ -98,8 +109,12 @@ def test_create_with_a_bad_body_is_422(api, body):
 def test_fulfillment_orders_of_two_orders_cannot_share_a_fulfillment(api):
     _, fo1, *_ = _order(api)
     _, fo2, *_ = _order(api)
-    r = api.post(f"{BASE}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [
-        {"fulfillment_order_id": fo1["id"]}, {"fulfillment_order_id": fo2["id"]}]}})
+    r = api.post(
+        f"{BASE}/fulfillments.json",
+        json={
+            "fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo1["id"]}, {"fulfillment_order_id": fo2["id"]}]}
+        },
+    )
     assert r.status_code == 422, r.text
 
 
@@ -108,9 +123,17 @@ def test_fulfillment_orders_of_two_orders_cannot_share_a_fulfillment(api):
 
 def test_legacy_create_with_line_items(api, services):
     order, fo, boots, beret = _order(api)
-    r = api.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {
-        "location_id": fo["assigned_location_id"], "tracking_number": "123456789", "tracking_company": "USPS",
-        "line_items": [{"id": boots["line_item_id"], "quantity": 2}]}})
+    r = api.post(
+        f"{BASE}/orders/{order['id']}/fulfillments.json",
+        json={
+            "fulfillment": {
+                "location_id": fo["assigned_location_id"],
+                "tracking_number": "123456789",
+                "tracking_company": "USPS",
+                "line_items": [{"id": boots["line_item_id"], "quantity": 2}],
+            }
+        },
+    )
     assert r.status_code == 201, r.text
     f = r.json()["fulfillment"]
     assert [(li["id"], li["quantity"]) for li in f["line_items"]] == [(boots["line_item_id"], 2)]
@@ -122,9 +145,23 @@ def test_legacy_create_with_line_items(api, services):
     assert r.status_code == 201, r.text
     assert [(li["id"], li["quantity"]) for li in r.json()["fulfillment"]["line_items"]] == [(beret["line_item_id"], 1)]
     # more than remains, an unknown line
-    assert api.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"line_items": [{"id": boots["line_item_id"], "quantity": 2}]}}).status_code == 422
-    assert api.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"line_items": [{"id": 987654, "quantity": 1}]}}).status_code == 422
-    r = api.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"line_items": [{"id": boots["line_item_id"], "quantity": 1}]}})
+    assert (
+        api.post(
+            f"{BASE}/orders/{order['id']}/fulfillments.json",
+            json={"fulfillment": {"line_items": [{"id": boots["line_item_id"], "quantity": 2}]}},
+        ).status_code
+        == 422
+    )
+    assert (
+        api.post(
+            f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"line_items": [{"id": 987654, "quantity": 1}]}}
+        ).status_code
+        == 422
+    )
+    r = api.post(
+        f"{BASE}/orders/{order['id']}/fulfillments.json",
+        json={"fulfillment": {"line_items": [{"id": boots["line_item_id"], "quantity": 1}]}},
+    )
     assert r.status_code == 201, r.text
     assert fulfillment_status(api, order["id"]) == "fulfilled"
     assert api.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}}).status_code == 422
@@ -174,7 +211,8 @@ def test_listed_fulfillment_line_items_have_fulfillment_line_item_id(api):
     # the same line in another response keeps its id
     again = api.get(f"{BASE}/orders/{order['id']}/fulfillments/{second['id']}.json").json()["fulfillment"]
     assert {li["id"]: li["fulfillment_line_item_id"] for li in again["line_items"]} == {
-        li["id"]: li["fulfillment_line_item_id"] for li in listed[1]["line_items"]}
+        li["id"]: li["fulfillment_line_item_id"] for li in listed[1]["line_items"]
+    }
     assert first["line_items"][0]["fulfillment_line_item_id"] == listed[0]["line_items"][0]["fulfillment_line_item_id"]
 
 
@@ -216,24 +254,36 @@ def test_fulfillments_of_a_fulfillment_order_need_read_orders(api, services):
 def test_update_tracking(api, services):
     order, fo, *_ = _order(api)
     f = ship(api, fo["id"]).json()["fulfillment"]
-    r = api.post(f"{BASE}/fulfillments/{f['id']}/update_tracking.json", json={"fulfillment": {
-        "notify_customer": True, "tracking_info": {"company": "UPS", "number": "1Z001985YW99744790"}}})
+    r = api.post(
+        f"{BASE}/fulfillments/{f['id']}/update_tracking.json",
+        json={"fulfillment": {"notify_customer": True, "tracking_info": {"company": "UPS", "number": "1Z001985YW99744790"}}},
+    )
     assert r.status_code == 200, r.text
     got = r.json()["fulfillment"]
     assert got["tracking_company"] == "UPS" and got["tracking_number"] == "1Z001985YW99744790"
     assert_same_shape(got, example("fulfillment", "test_11")["fulfillment"])
     assert topics(services, order["id"], "email").count("shipping_update") == 1
     assert "fulfillments/update" in topics(services, order["id"])
-    again = api.post(f"{BASE}/fulfillments/{f['id']}/update_tracking.json", json={"fulfillment": {
-        "tracking_info": {"number": "NEW1", "url": "https://t.example/NEW1"}}})
+    again = api.post(
+        f"{BASE}/fulfillments/{f['id']}/update_tracking.json",
+        json={"fulfillment": {"tracking_info": {"number": "NEW1", "url": "https://t.example/NEW1"}}},
+    )
     assert again.status_code == 200, again.text
     got = again.json()["fulfillment"]
     assert got["tracking_number"] == "NEW1" and got["tracking_url"] == "https://t.example/NEW1" and got["tracking_company"] == "UPS"
     assert topics(services, order["id"], "email").count("shipping_update") == 1  # not notified this time
-    assert api.post(f"{BASE}/fulfillments/987654/update_tracking.json", json={"fulfillment": {"tracking_info": {"number": "x"}}}).status_code == 404
+    assert (
+        api.post(f"{BASE}/fulfillments/987654/update_tracking.json", json={"fulfillment": {"tracking_info": {"number": "x"}}}).status_code
+        == 404
+    )
     # a cancelled fulfillment takes no tracking
     assert api.post(f"{BASE}/fulfillments/{f['id']}/cancel.json").status_code == 200
-    assert api.post(f"{BASE}/fulfillments/{f['id']}/update_tracking.json", json={"fulfillment": {"tracking_info": {"number": "x"}}}).status_code == 422
+    assert (
+        api.post(
+            f"{BASE}/fulfillments/{f['id']}/update_tracking.json", json={"fulfillment": {"tracking_info": {"number": "x"}}}
+        ).status_code
+        == 422
+    )
 
 
 # --- cancel (mark as unfulfilled) ---------------------------------------------------------------------
@@ -245,7 +295,11 @@ def test_cancel_restores_the_fulfillment_order_and_status(api, services, legacy)
     first = ship(api, fo["id"], [(boots["id"], 2)]).json()["fulfillment"]
     second = ship(api, fo["id"]).json()["fulfillment"]
     assert fulfillment_status(api, order["id"]) == "fulfilled" and one_fo(api, order["id"])["status"] == "closed"
-    path = f"{BASE}/orders/{order['id']}/fulfillments/{second['id']}/cancel.json" if legacy else f"{BASE}/fulfillments/{second['id']}/cancel.json"
+    path = (
+        f"{BASE}/orders/{order['id']}/fulfillments/{second['id']}/cancel.json"
+        if legacy
+        else f"{BASE}/fulfillments/{second['id']}/cancel.json"
+    )
     r = api.post(path)
     assert r.status_code == 200, r.text
     got = r.json()["fulfillment"]
@@ -259,7 +313,11 @@ def test_cancel_restores_the_fulfillment_order_and_status(api, services, legacy)
     assert restored["status"] == "in_progress"
     assert {li["id"]: li["fulfillable_quantity"] for li in restored["line_items"]} == {boots["id"]: 1, beret["id"]: 1}
     # cancelling the first too: everything is to ship again
-    path = f"{BASE}/orders/{order['id']}/fulfillments/{first['id']}/cancel.json" if legacy else f"{BASE}/fulfillments/{first['id']}/cancel.json"
+    path = (
+        f"{BASE}/orders/{order['id']}/fulfillments/{first['id']}/cancel.json"
+        if legacy
+        else f"{BASE}/fulfillments/{first['id']}/cancel.json"
+    )
     assert api.post(path).status_code == 200
     o = _get_order(api, order["id"])
     assert o["fulfillment_status"] is None
@@ -310,8 +368,12 @@ def test_fulfillment_events(api, services):
     ev = r.json()["fulfillment_event"]
     assert (ev["status"], ev["fulfillment_id"], ev["order_id"]) == ("in_transit", f["id"], order["id"])
     assert_same_shape(ev, example("fulfillment_event", "test_2")["fulfillment_event"])
-    r = api.post(path, json={"event": {"status": "out_for_delivery", "message": "On the van", "city": "Ottawa",
-                                       "happened_at": "2024-10-02T09:30:58-05:00"}})
+    r = api.post(
+        path,
+        json={
+            "event": {"status": "out_for_delivery", "message": "On the van", "city": "Ottawa", "happened_at": "2024-10-02T09:30:58-05:00"}
+        },
+    )
     assert r.status_code == 201, r.text
     assert r.json()["fulfillment_event"]["city"] == "Ottawa" and r.json()["fulfillment_event"]["message"] == "On the van"
     listed = api.get(path).json()["fulfillment_events"]
@@ -348,7 +410,10 @@ def test_events_of_another_orders_fulfillment_are_404(api):
     other, *_ = _order(api)
     f = ship(api, fo["id"]).json()["fulfillment"]
     assert api.get(f"{BASE}/orders/{other['id']}/fulfillments/{f['id']}/events.json").status_code == 404
-    assert api.post(f"{BASE}/orders/{other['id']}/fulfillments/{f['id']}/events.json", json={"event": {"status": "delivered"}}).status_code == 404
+    assert (
+        api.post(f"{BASE}/orders/{other['id']}/fulfillments/{f['id']}/events.json", json={"event": {"status": "delivered"}}).status_code
+        == 404
+    )
 
 
 # --- undoing shipments of fulfillment orders that changed since -----------------------------------------
@@ -363,7 +428,9 @@ def test_a_fulfillment_can_be_cancelled_after_its_fulfillment_order_was_replaced
     o = _get_order(api, order["id"])
     assert o["fulfillment_status"] is None
     assert all(li["fulfillable_quantity"] == li["quantity"] for li in o["line_items"])
-    open_qty = sum(li["fulfillable_quantity"] for f_ in fos(api, order["id"]) if f_["status"] in ("open", "in_progress") for li in f_["line_items"])
+    open_qty = sum(
+        li["fulfillable_quantity"] for f_ in fos(api, order["id"]) if f_["status"] in ("open", "in_progress") for li in f_["line_items"]
+    )
     assert open_qty == 4, replacement
 
 
@@ -387,7 +454,9 @@ def test_undone_units_join_the_replacement_which_keeps_its_line_ids(api):
     got = api.get(f"{BASE}/fulfillment_orders/{replacement['id']}.json").json()["fulfillment_order"]
     assert got["line_items"][0] == replacement["line_items"][0]
     assert [(li["line_item_id"], li["quantity"], li["fulfillable_quantity"]) for li in got["line_items"]] == [
-        (boots["line_item_id"], 3, 3), (beret["line_item_id"], 1, 1)]
+        (boots["line_item_id"], 3, 3),
+        (beret["line_item_id"], 1, 1),
+    ]
     assert len({li["id"] for li in got["line_items"]}) == 2
     assert api.get(f"{BASE}/fulfillment_orders/{fo['id']}.json").json()["fulfillment_order"]["line_items"] == []
     # the beret's new line ships like any other
@@ -403,20 +472,25 @@ def test_undone_units_of_an_incomplete_fulfillment_order_get_a_new_one(api):
     assert api.post(f"{BASE}/fulfillments/{f['id']}/cancel.json").status_code == 200
     fresh = [f_ for f_ in fos(api, order["id"]) if f_["id"] != fo["id"]]
     assert [(f_["status"], [(li["line_item_id"], li["fulfillable_quantity"]) for li in f_["line_items"]]) for f_ in fresh] == [
-        ("open", [(boots["line_item_id"], 1)])]
+        ("open", [(boots["line_item_id"], 1)])
+    ]
     assert ship(api, fresh[0]["id"]).status_code == 201
 
 
 def test_a_fulfillment_from_two_fulfillment_orders_goes_back_to_both(api):
     order, fo, boots, beret = _order(api)
     # a partial hold, released, leaves two open fulfillment orders at the one location
-    api.post(f"{BASE}/fulfillment_orders/{fo['id']}/hold.json", json={"fulfillment_hold": {
-        "reason": "other", "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 3}]}})
+    api.post(
+        f"{BASE}/fulfillment_orders/{fo['id']}/hold.json",
+        json={"fulfillment_hold": {"reason": "other", "fulfillment_order_line_items": [{"id": boots["id"], "quantity": 3}]}},
+    )
     api.post(f"{BASE}/fulfillment_orders/{fo['id']}/release_hold.json")
     both = fos(api, order["id"])
     assert len(both) == 2
-    r = api.post(f"{BASE}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [
-        {"fulfillment_order_id": f_["id"]} for f_ in both]}})
+    r = api.post(
+        f"{BASE}/fulfillments.json",
+        json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": f_["id"]} for f_ in both]}},
+    )
     assert r.status_code == 201, r.text
     assert [f_["status"] for f_ in fos(api, order["id"])] == ["closed", "closed"]
     assert api.post(f"{BASE}/fulfillments/{r.json()['fulfillment']['id']}/cancel.json").status_code == 200
@@ -434,22 +508,33 @@ def test_a_known_carrier_gets_a_tracking_url(api):
 
 def test_tracking_urls_are_built_wherever_tracking_is_set(api):
     order, fo, boots, beret = _order(api)
-    several = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"numbers": ["9400A", "9400B"], "company": "USPS"}).json()["fulfillment"]
+    several = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"numbers": ["9400A", "9400B"], "company": "USPS"}).json()[
+        "fulfillment"
+    ]
     assert several["tracking_urls"] == [tracking_url("USPS", "9400A"), tracking_url("USPS", "9400B")]
     # the client's own URL wins; an unknown carrier gets none
-    own = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"number": "1Z1", "company": "UPS", "url": "https://t.example/1Z1"}).json()["fulfillment"]
+    own = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"number": "1Z1", "company": "UPS", "url": "https://t.example/1Z1"}).json()[
+        "fulfillment"
+    ]
     assert own["tracking_url"] == "https://t.example/1Z1"
     unknown = ship(api, fo["id"], [(boots["id"], 1)], tracking_info={"number": "X1", "company": "My Courier"}).json()["fulfillment"]
     assert unknown["tracking_url"] is None and unknown["tracking_urls"] == []
     # update_tracking: a new number for a known carrier gets a new link
-    r = api.post(f"{BASE}/fulfillments/{unknown['id']}/update_tracking.json", json={"fulfillment": {"tracking_info": {"company": "FedEx", "number": "7777"}}})
+    r = api.post(
+        f"{BASE}/fulfillments/{unknown['id']}/update_tracking.json",
+        json={"fulfillment": {"tracking_info": {"company": "FedEx", "number": "7777"}}},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["fulfillment"]["tracking_url"] == tracking_url("FedEx", "7777")
     r = api.post(f"{BASE}/fulfillments/{unknown['id']}/update_tracking.json", json={"fulfillment": {"tracking_info": {"number": "8888"}}})
     assert r.json()["fulfillment"]["tracking_urls"] == [tracking_url("FedEx", "8888")]
     # the legacy order-scoped create and an order created with its fulfillments
-    legacy = api.post(f"{BASE}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {
-        "tracking_number": "CP123", "tracking_company": "Canada Post", "line_items": [{"id": beret["line_item_id"]}]}}).json()["fulfillment"]
+    legacy = api.post(
+        f"{BASE}/orders/{order['id']}/fulfillments.json",
+        json={
+            "fulfillment": {"tracking_number": "CP123", "tracking_company": "Canada Post", "line_items": [{"id": beret["line_item_id"]}]}
+        },
+    ).json()["fulfillment"]
     assert legacy["tracking_url"] == tracking_url("Canada Post", "CP123")
     placed = create_order(api, fulfillment_status="fulfilled", fulfillments=[{"tracking_company": "USPS", "tracking_number": "1Z2345"}])
     assert placed["fulfillments"][0]["tracking_url"] == "https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1=1Z2345"

@@ -66,11 +66,16 @@ def test_order_list_and_count_match_the_documented_shapes(api):
 
 def test_order_create_response_matches_the_documented_shape(api):
     golden = _example("order", "test_17")["order"]
-    response = api.post(f"{api.base}/orders.json", json={"order": {
-        "line_items": [{"title": "IPod Nano", "price": "199.00", "quantity": 1}],
-        "customer": {"first_name": "Paul", "last_name": "Norman", "email": "paul.norman@example.com"},
-        "billing_address": {"first_name": "John", "last_name": "Smith", "address1": "123 Fake Street", "city": "Fakecity"},
-    }})
+    response = api.post(
+        f"{api.base}/orders.json",
+        json={
+            "order": {
+                "line_items": [{"title": "IPod Nano", "price": "199.00", "quantity": 1}],
+                "customer": {"first_name": "Paul", "last_name": "Norman", "email": "paul.norman@example.com"},
+                "billing_address": {"first_name": "John", "last_name": "Smith", "address1": "123 Fake Street", "city": "Fakecity"},
+            }
+        },
+    )
     assert response.status_code == 201
     ours = response.json()["order"]
     assert_same_shape(ours, {k: v for k, v in golden.items() if k not in ("refunds",)})

@@ -99,8 +99,11 @@ def test_an_overlong_key_is_rejected(api):
 
 def test_the_same_key_on_another_endpoint_is_a_mismatch(api):
     order = simple_order(api, financial_status="pending")
-    r = api.post(f"{api.base}/orders/{order['id']}/transactions.json", headers={"Idempotency-Key": "k-x"},
-                 json={"transaction": {"kind": "sale", "gateway": "bogus", "credit_card_number": "1"}})
+    r = api.post(
+        f"{api.base}/orders/{order['id']}/transactions.json",
+        headers={"Idempotency-Key": "k-x"},
+        json={"transaction": {"kind": "sale", "gateway": "bogus", "credit_card_number": "1"}},
+    )
     assert r.status_code == 201
     other = post_order(api, "k-x")
     assert other.status_code == 422 and "Idempotency-Key" in other.json()["errors"]
@@ -217,15 +220,22 @@ def test_a_duplicate_while_the_first_is_still_running_gets_409(api, services, to
         token_id = uow.tokens.find(token)["id"]
     with services.db.engine.connect() as first:
         first.begin()
-        held = first.execute(text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"),
-                             {"k": f"token:{token_id}\x1fkey-in-flight"}).scalar_one()
+        held = first.execute(
+            text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": f"token:{token_id}\x1fkey-in-flight"}
+        ).scalar_one()
         assert held
-        duplicate = api.post(f"{api.base}/orders.json", json={"order": {"line_items": [{"title": "Mug", "price": "5.00", "quantity": 1}]}},
-                             headers={"Idempotency-Key": "key-in-flight"})
+        duplicate = api.post(
+            f"{api.base}/orders.json",
+            json={"order": {"line_items": [{"title": "Mug", "price": "5.00", "quantity": 1}]}},
+            headers={"Idempotency-Key": "key-in-flight"},
+        )
         first.rollback()
     assert duplicate.status_code == 409
     assert "Idempotency-Key" in duplicate.json()["errors"]
     assert api.get(f"{api.base}/orders/count.json", params={"status": "any"}).json() == {"count": 0}
-    retry = api.post(f"{api.base}/orders.json", json={"order": {"line_items": [{"title": "Mug", "price": "5.00", "quantity": 1}]}},
-                     headers={"Idempotency-Key": "key-in-flight"})
+    retry = api.post(
+        f"{api.base}/orders.json",
+        json={"order": {"line_items": [{"title": "Mug", "price": "5.00", "quantity": 1}]}},
+        headers={"Idempotency-Key": "key-in-flight"},
+    )
     assert retry.status_code == 201

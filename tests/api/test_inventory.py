@@ -9,23 +9,46 @@ BASE = "/admin/api/2024-10"
 
 
 def _product(api, policy="deny", stock=5, management="shopify"):
-    product = api.post(f"{BASE}/products.json", json={"product": {"title": "Lantern", "variants": [
-        {"title": "Default Title", "sku": "LAN-1", "price": "20.00", "inventory_policy": policy, "inventory_management": management}]}}).json()["product"]
+    product = api.post(
+        f"{BASE}/products.json",
+        json={
+            "product": {
+                "title": "Lantern",
+                "variants": [
+                    {
+                        "title": "Default Title",
+                        "sku": "LAN-1",
+                        "price": "20.00",
+                        "inventory_policy": policy,
+                        "inventory_management": management,
+                    }
+                ],
+            }
+        },
+    ).json()["product"]
     variant = product["variants"][0]
     location = api.get(f"{BASE}/locations.json").json()["locations"][0]
     if stock is not None:
-        r = api.post(f"{BASE}/inventory_levels/set.json", json={"location_id": location["id"], "inventory_item_id": variant["inventory_item_id"], "available": stock})
+        r = api.post(
+            f"{BASE}/inventory_levels/set.json",
+            json={"location_id": location["id"], "inventory_item_id": variant["inventory_item_id"], "available": stock},
+        )
         assert r.status_code == 200, r.text
     return variant, location
 
 
 def _level(api, variant, location):
-    levels = api.get(f"{BASE}/inventory_levels.json", params={"inventory_item_ids": variant["inventory_item_id"], "location_ids": location["id"]}).json()["inventory_levels"]
+    levels = api.get(
+        f"{BASE}/inventory_levels.json", params={"inventory_item_ids": variant["inventory_item_id"], "location_ids": location["id"]}
+    ).json()["inventory_levels"]
     return levels[0]
 
 
 def _buy(api, variant, qty, behaviour="decrement_obeying_policy"):
-    return api.post(f"{BASE}/orders.json", json={"order": {"line_items": [{"variant_id": variant["id"], "quantity": qty}], "inventory_behaviour": behaviour}})
+    return api.post(
+        f"{BASE}/orders.json",
+        json={"order": {"line_items": [{"variant_id": variant["id"], "quantity": qty}], "inventory_behaviour": behaviour}},
+    )
 
 
 def test_a_shop_starts_with_one_location_and_variants_get_inventory_items(api):
@@ -75,8 +98,10 @@ def test_cancel_type_refund_releases_committed_stock(api):
     variant, location = _product(api, stock=4)
     order = _buy(api, variant, 3).json()["order"]
     line = order["line_items"][0]
-    r = api.post(f"{BASE}/orders/{order['id']}/refunds.json", json={"refund": {"refund_line_items": [
-        {"line_item_id": line["id"], "quantity": 1, "restock_type": "cancel"}]}})
+    r = api.post(
+        f"{BASE}/orders/{order['id']}/refunds.json",
+        json={"refund": {"refund_line_items": [{"line_item_id": line["id"], "quantity": 1, "restock_type": "cancel"}]}},
+    )
     assert r.status_code == 201, r.text
     level = _level(api, variant, location)
     assert (level["available"], level["committed"]) == (2, 2)
@@ -84,10 +109,24 @@ def test_cancel_type_refund_releases_committed_stock(api):
 
 def test_adjust_and_set_validate_their_input(api):
     variant, location = _product(api, stock=2)
-    ok = api.post(f"{BASE}/inventory_levels/adjust.json", json={"location_id": location["id"], "inventory_item_id": variant["inventory_item_id"], "available_adjustment": 3})
+    ok = api.post(
+        f"{BASE}/inventory_levels/adjust.json",
+        json={"location_id": location["id"], "inventory_item_id": variant["inventory_item_id"], "available_adjustment": 3},
+    )
     assert ok.json()["inventory_level"]["available"] == 5
-    assert api.post(f"{BASE}/inventory_levels/adjust.json", json={"location_id": 999999, "inventory_item_id": variant["inventory_item_id"], "available_adjustment": 1}).status_code == 422
-    assert api.post(f"{BASE}/inventory_levels/set.json", json={"location_id": location["id"], "inventory_item_id": "x", "available": 1}).status_code == 422
+    assert (
+        api.post(
+            f"{BASE}/inventory_levels/adjust.json",
+            json={"location_id": 999999, "inventory_item_id": variant["inventory_item_id"], "available_adjustment": 1},
+        ).status_code
+        == 422
+    )
+    assert (
+        api.post(
+            f"{BASE}/inventory_levels/set.json", json={"location_id": location["id"], "inventory_item_id": "x", "available": 1}
+        ).status_code
+        == 422
+    )
     assert api.get(f"{BASE}/inventory_levels.json").status_code == 422
 
 
@@ -133,10 +172,14 @@ def test_the_race_test_can_fail_a_naive_read_check_write_oversells(api, services
         barrier.wait()
         for _ in range(10):
             with engine.begin() as conn:
-                available = conn.execute(text("SELECT available FROM inventory_levels WHERE inventory_item_id = :i"), {"i": item}).scalar_one()
+                available = conn.execute(
+                    text("SELECT available FROM inventory_levels WHERE inventory_item_id = :i"), {"i": item}
+                ).scalar_one()
                 time.sleep(0.0005)
                 if available >= 1:
-                    conn.execute(text("UPDATE inventory_levels SET available = :a WHERE inventory_item_id = :i"), {"a": available - 1, "i": item})
+                    conn.execute(
+                        text("UPDATE inventory_levels SET available = :a WHERE inventory_item_id = :i"), {"a": available - 1, "i": item}
+                    )
                     sold.append(1)
 
     threads = [threading.Thread(target=naive_buyer) for _ in range(16)]

@@ -15,8 +15,8 @@ from orderdesk.services.setup import create_token
 from orderdesk.worker.runner import Worker
 from tests.api.test_fulfillment_services import order_at_service, post, register
 from tests.api.test_notifications import BASE, Later, email_rows, events, worker
-from tests.loopback import smtp_server
 from tests.builders import create_order
+from tests.loopback import smtp_server
 from tests.worker.receiver import Receiver
 
 
@@ -59,7 +59,9 @@ def test_a_failed_then_sent_email_leaves_two_attempts_and_a_timeline_note(api, s
 
 
 def test_a_broken_template_is_a_failed_attempt_with_its_line(api, services, inbox):
-    response = api.put(f"{BASE}/notification_templates/order_confirmation.json", json={"notification_template": {"body": "{{ total_price | money }}"}})
+    response = api.put(
+        f"{BASE}/notification_templates/order_confirmation.json", json={"notification_template": {"body": "{{ total_price | money }}"}}
+    )
     assert response.status_code == 200
     with services.db.writing() as uow:
         uow.conn.execute(update(t.notification_templates).values(body="x\n{% for %}"))
@@ -114,7 +116,8 @@ def test_fulfillment_service_callbacks_are_logged_per_attempt(svc, services):
     logged = deliveries(svc, order["id"], kind="service")
     address = receiver.url + "/fulfillment_order_notification"
     assert [(d["topic"], d["recipient"], d["attempt"], d["outcome"], d["status_code"]) for d in logged] == [
-        ("FULFILLMENT_REQUEST", address, 1, "failed", 500), ("FULFILLMENT_REQUEST", address, 2, "sent", 200),
+        ("FULFILLMENT_REQUEST", address, 1, "failed", 500),
+        ("FULFILLMENT_REQUEST", address, 2, "sent", 200),
     ]
     assert "HTTP 500" in logged[0]["error"] and logged[1]["error"] is None
 
@@ -128,7 +131,7 @@ def test_the_admin_order_page_lists_each_attempt_with_its_error(api, services, s
     page = api.get(f"/admin/orders/{order['id']}")
     # then the failed attempt is there, with whom it was for and why it failed
     assert page.status_code == 200
-    card = page.text[page.text.index('id="notifications"'):]
+    card = page.text[page.text.index('id="notifications"') :]
     card = card[: card.index("</section>")]
     assert "order confirmation" in card and "bob.norman@example.com" in card
     assert 'data-outcome="failed"' in card and "ConnectionRefusedError" in card

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import insert
@@ -12,8 +12,8 @@ from orderdesk.db import queries
 from orderdesk.db import tables as t
 from orderdesk.notifications import render as liquid
 from orderdesk.worker.runner import Worker, default_handlers
-from tests.loopback import smtp_server
 from tests.builders import create_order
+from tests.loopback import smtp_server
 
 BASE = "/admin/api/2024-10"
 
@@ -25,9 +25,9 @@ class Later:
         self.ahead = ahead
 
     def now(self):
-        from datetime import datetime, timezone
+        from datetime import datetime
 
-        return datetime.now(timezone.utc) + self.ahead
+        return datetime.now(UTC) + self.ahead
 
 
 def worker(services) -> Worker:
@@ -89,10 +89,15 @@ def test_staff_notes_never_appear_in_emails(api, services, inbox):
 
 def test_an_edited_template_is_used(api, services, inbox):
     # given
-    response = api.put(f"{BASE}/notification_templates/order_confirmation.json", json={"notification_template": {
-        "subject": "Thanks {{ customer.first_name }}! ({{ order_name }})",
-        "body": "<p>{% for line in line_items %}{{ line.quantity }}x {{ line.title }};{% endfor %} {{ total_price | money }}</p>",
-    }})
+    response = api.put(
+        f"{BASE}/notification_templates/order_confirmation.json",
+        json={
+            "notification_template": {
+                "subject": "Thanks {{ customer.first_name }}! ({{ order_name }})",
+                "body": "<p>{% for line in line_items %}{{ line.quantity }}x {{ line.title }};{% endfor %} {{ total_price | money }}</p>",
+            }
+        },
+    )
     assert response.status_code == 200, response.text
     assert response.json()["notification_template"]["customized"] is True
     order = create_order(api, send_receipt=True)
@@ -108,13 +113,20 @@ def test_an_edited_template_is_used(api, services, inbox):
 
 
 def test_a_broken_template_is_refused_with_its_line_and_column(api):
-    response = api.put(f"{BASE}/notification_templates/refund.json", json={"notification_template": {
-        "body": "<p>Hello</p>\n<p>{% if refund_amount %}\n{{ refund_amount | money }}\n",
-    }})
+    response = api.put(
+        f"{BASE}/notification_templates/refund.json",
+        json={
+            "notification_template": {
+                "body": "<p>Hello</p>\n<p>{% if refund_amount %}\n{{ refund_amount | money }}\n",
+            }
+        },
+    )
     assert response.status_code == 422
     message = response.json()["errors"]["body"][0]
     assert "line 4" in message and "column" in message
-    unknown = api.put(f"{BASE}/notification_templates/refund.json", json={"notification_template": {"body": "a\n  {{ total_price | monie }}"}})
+    unknown = api.put(
+        f"{BASE}/notification_templates/refund.json", json={"notification_template": {"body": "a\n  {{ total_price | monie }}"}}
+    )
     assert unknown.status_code == 422
     assert unknown.json()["errors"]["body"] == ["body: unknown filter 'monie' on line 2, column 20"]
     assert api.get(f"{BASE}/notification_templates/refund.json").json()["notification_template"]["customized"] is False
@@ -127,7 +139,11 @@ def test_unknown_templates_are_not_found(api):
 def test_a_broken_template_in_the_database_fails_its_row_but_not_the_others(api, services, inbox):
     # given a template row that cannot parse, written behind the API's back
     with services.db.writing() as uow:
-        uow.conn.execute(insert(t.notification_templates).values(name="order_confirmation", subject="x", body="{% for %}", updated_at=services.clock.now()))
+        uow.conn.execute(
+            insert(t.notification_templates).values(
+                name="order_confirmation", subject="x", body="{% for %}", updated_at=services.clock.now()
+            )
+        )
         uow.commit()
     create_order(api, send_receipt=True)
     other = create_order(api)
@@ -166,7 +182,9 @@ def test_an_smtp_outage_leaves_the_row_for_a_later_retry(api, services, smtp_por
 def test_a_runaway_loop_hits_the_limit_and_fails_cleanly():
     envs = liquid.Environments.create()
     with pytest.raises(liquid.TemplateProblem, match="limit"):
-        liquid.render_source(envs, "s", "{% for a in (1..200) %}{% for b in (1..200) %}{% for c in (1..200) %}x{% endfor %}{% endfor %}{% endfor %}", {})
+        liquid.render_source(
+            envs, "s", "{% for a in (1..200) %}{% for b in (1..200) %}{% for c in (1..200) %}x{% endfor %}{% endfor %}{% endfor %}", {}
+        )
     with pytest.raises(liquid.TemplateProblem, match="limit"):
         liquid.render_source(envs, "s", "{% for a in (1..9000) %}" + "x" * 200 + "{% endfor %}", {})
 
@@ -178,7 +196,11 @@ def test_money_follows_the_currency_exponent():
 
 
 def test_every_default_template_renders_for_a_real_order(api, services):
-    order = create_order(api, fulfillment_status="fulfilled", fulfillments=[{"tracking_company": "DHL", "tracking_number": "JD014600003", "tracking_url": "https://track.example/JD014600003"}])
+    order = create_order(
+        api,
+        fulfillment_status="fulfilled",
+        fulfillments=[{"tracking_company": "DHL", "tracking_number": "JD014600003", "tracking_url": "https://track.example/JD014600003"}],
+    )
     for name in liquid.DEFAULT_NAMES:
         response = api.post(f"{BASE}/notification_templates/{name}/preview.json?order_id={order['id']}")
         assert response.status_code == 200, (name, response.text)
@@ -197,7 +219,10 @@ def test_preview_of_an_unsaved_edit(api):
     assert response.status_code == 200, response.text
     assert response.json()["preview"]["subject"] == "Hi Bob"
     assert response.json()["preview"]["html"].startswith("$")
-    broken = api.post(f"{BASE}/notification_templates/order_confirmation/preview.json?order_id={order['id']}", json={"notification_template": {"body": "{{ missing_variable }}"}})
+    broken = api.post(
+        f"{BASE}/notification_templates/order_confirmation/preview.json?order_id={order['id']}",
+        json={"notification_template": {"body": "{{ missing_variable }}"}},
+    )
     assert broken.status_code == 422 and "undefined" in broken.json()["errors"]["body"][0]
 
 
@@ -224,7 +249,10 @@ def test_emails_meant_for_a_fulfillment_service_cannot_be_resent_to_the_customer
 
 def test_contact_customer_sends_the_staff_message(api, services, inbox):
     order = create_order(api)
-    response = api.post(f"{BASE}/orders/{order['id']}/contact.json", json={"subject": "About your boots", "body": "They ship Monday.\n<b>Sorry</b> for the wait."})
+    response = api.post(
+        f"{BASE}/orders/{order['id']}/contact.json",
+        json={"subject": "About your boots", "body": "They ship Monday.\n<b>Sorry</b> for the wait."},
+    )
     assert response.status_code == 201, response.text
     assert any(e["verb"] == "mail_queued" for e in events(api, order["id"]))
     worker(services).run_once()

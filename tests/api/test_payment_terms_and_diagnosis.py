@@ -32,11 +32,20 @@ def test_mark_as_paid_settles_terms(api):
 
 
 def test_unknown_net_days_and_fixed_terms_without_a_date_are_refused(api):
-    bad = api.post(f"{api.base}/orders.json", json={"order": {"line_items": [{"title": "A", "price": "1.00", "quantity": 1}],
-                                                          "payment_terms": {"payment_terms_type": "NET", "due_in_days": 10}}})
+    bad = api.post(
+        f"{api.base}/orders.json",
+        json={
+            "order": {
+                "line_items": [{"title": "A", "price": "1.00", "quantity": 1}],
+                "payment_terms": {"payment_terms_type": "NET", "due_in_days": 10},
+            }
+        },
+    )
     assert bad.status_code == 422 and "payment_terms" in bad.json()["errors"]
-    fixed = api.post(f"{api.base}/orders.json", json={"order": {"line_items": [{"title": "A", "price": "1.00", "quantity": 1}],
-                                                            "payment_terms": {"payment_terms_type": "FIXED"}}})
+    fixed = api.post(
+        f"{api.base}/orders.json",
+        json={"order": {"line_items": [{"title": "A", "price": "1.00", "quantity": 1}], "payment_terms": {"payment_terms_type": "FIXED"}}},
+    )
     assert fixed.status_code == 422
 
 

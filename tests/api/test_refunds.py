@@ -28,7 +28,9 @@ def two_line_order(api, **overrides):
     """Two lines (3 x 20.00 and 1 x 40.00), no tax or discount, 10.00 shipping: total 110.00, paid."""
     body = dict(
         line_items=[{"title": "Socks", "price": "20.00", "quantity": 3}, {"title": "Hat", "price": "40.00", "quantity": 1}],
-        tax_lines=[], discount_codes=[], shipping_lines=[{"title": "Standard", "price": "10.00", "code": "STD"}],
+        tax_lines=[],
+        discount_codes=[],
+        shipping_lines=[{"title": "Standard", "price": "10.00", "code": "STD"}],
         financial_status="paid",
     )
     body.update(overrides)
@@ -97,7 +99,9 @@ def test_calculate_with_full_shipping_suggests_the_shipping_amount(api):
 def test_refund_with_cancel_restock_reduces_lines_and_totals(api, services):
     order = two_line_order(api)
     socks = order["line_items"][0]
-    r = refund(api, order["id"], note="too small", refund_line_items=[{"line_item_id": socks["id"], "quantity": 2, "restock_type": "cancel"}])
+    r = refund(
+        api, order["id"], note="too small", refund_line_items=[{"line_item_id": socks["id"], "quantity": 2, "restock_type": "cancel"}]
+    )
     assert r.status_code == 201, r.text
     body = r.json()["refund"]
     assert body["note"] == "too small" and body["restock"] is True
@@ -146,7 +150,10 @@ def test_partial_then_full_money_refunds(api):
     assert second.status_code == 201, second.text
     assert get_order(api, order["id"])["financial_status"] == "refunded"
     refunds = [t for t in transactions(api, order["id"]) if t["kind"] == "refund"]
-    assert [(t["parent_id"], t["amount"], t["status"]) for t in refunds] == [(sale["id"], "30.00", "success"), (sale["id"], "70.00", "success")]
+    assert [(t["parent_id"], t["amount"], t["status"]) for t in refunds] == [
+        (sale["id"], "30.00", "success"),
+        (sale["id"], "70.00", "success"),
+    ]
 
 
 def test_refund_with_explicit_transaction_of_a_captured_bogus_payment(api):
@@ -174,7 +181,9 @@ def test_return_restock_on_a_fulfilled_order(api):
 def test_cancel_restock_on_a_fulfilled_line_is_rejected(api, services):
     order = two_line_order(api, fulfillment_status="fulfilled")
     before = len(outbox(services, order["id"]))
-    r = refund(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "cancel"}])
+    r = refund(
+        api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "cancel"}]
+    )
     assert r.status_code == 422
     assert "refund_line_items" in r.json()["errors"]
     assert api.get(f"{api.base}/orders/{order['id']}/refunds.json").json()["refunds"] == []
@@ -183,7 +192,9 @@ def test_cancel_restock_on_a_fulfilled_line_is_rejected(api, services):
 
 def test_return_restock_on_an_unfulfilled_line_is_rejected(api):
     order = two_line_order(api)
-    r = refund(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "return"}])
+    r = refund(
+        api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "return"}]
+    )
     assert r.status_code == 422
 
 
@@ -224,7 +235,9 @@ def test_refund_quantity_above_what_is_left_is_rejected(api, services):
     assert r.status_code == 422
     assert "refund_line_items" in r.json()["errors"]
     # the same line twice in one request counts together
-    r = refund(api, order["id"], refund_line_items=[{"line_item_id": socks["id"], "quantity": 1}, {"line_item_id": socks["id"], "quantity": 1}])
+    r = refund(
+        api, order["id"], refund_line_items=[{"line_item_id": socks["id"], "quantity": 1}, {"line_item_id": socks["id"], "quantity": 1}]
+    )
     assert r.status_code == 422
     assert (tx_count(api, order["id"]), len(outbox(services, order["id"]))) == before
     assert len(api.get(f"{api.base}/orders/{order['id']}/refunds.json").json()["refunds"]) == 1
@@ -291,7 +304,9 @@ def test_an_empty_refund_is_rejected(api):
 
 def test_list_and_get_refunds(api):
     order = two_line_order(api)
-    first = refund(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "cancel"}]).json()["refund"]
+    first = refund(
+        api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "cancel"}]
+    ).json()["refund"]
     second = refund(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][1]["id"], "quantity": 1}]).json()["refund"]
     listed = api.get(f"{api.base}/orders/{order['id']}/refunds.json").json()
     assert set(listed) == set(_example("refund", "test_1"))
@@ -305,7 +320,9 @@ def test_list_and_get_refunds(api):
 
 def test_refund_matches_the_documented_shape(api):
     order = two_line_order(api)
-    created = refund(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "cancel"}]).json()["refund"]
+    created = refund(
+        api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1, "restock_type": "cancel"}]
+    ).json()["refund"]
     ours = api.get(f"{api.base}/orders/{order['id']}/refunds/{created['id']}.json").json()["refund"]
     golden = _example("refund", "test_4")["refund"]
     # order_adjustments is empty without shipping; transactions are checked in test_transactions
@@ -356,8 +373,12 @@ def test_calculate_modifies_restock_instructions_that_cannot_be_met(api):
 def test_refund_with_less_money_than_the_lines_records_a_discrepancy(api):
     order = two_line_order(api)
     sale = transactions(api, order["id"])[0]
-    r = refund(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][1]["id"], "quantity": 1}],
-               transactions=[{"parent_id": sale["id"], "amount": "15.00"}])
+    r = refund(
+        api,
+        order["id"],
+        refund_line_items=[{"line_item_id": order["line_items"][1]["id"], "quantity": 1}],
+        transactions=[{"parent_id": sale["id"], "amount": "15.00"}],
+    )
     assert r.status_code == 201, r.text
     body = r.json()["refund"]
     assert [t["amount"] for t in body["transactions"]] == ["15.00"]
@@ -367,10 +388,17 @@ def test_refund_with_less_money_than_the_lines_records_a_discrepancy(api):
 
 
 def test_refund_of_a_multi_currency_order_keeps_both_moneys(api):
-    response = api.post(f"{api.base}/orders.json", json={"order": {
-        "email": "eu@example.com", "presentment_currency": "EUR", "financial_status": "paid",
-        "line_items": [{"title": "Scarf", "price": "10.00", "quantity": 1}],
-    }})
+    response = api.post(
+        f"{api.base}/orders.json",
+        json={
+            "order": {
+                "email": "eu@example.com",
+                "presentment_currency": "EUR",
+                "financial_status": "paid",
+                "line_items": [{"title": "Scarf", "price": "10.00", "quantity": 1}],
+            }
+        },
+    )
     assert response.status_code == 201, response.text
     order = response.json()["order"]
     sale = transactions(api, order["id"])[0]
@@ -392,7 +420,8 @@ def test_suggested_refund_takes_the_newest_payment_first(api):
     assert card["amount"] == "70.00"
     calc = calculate(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}]).json()["refund"]
     assert [(t["parent_id"], t["amount"], t["maximum_refundable"]) for t in calc["transactions"]] == [
-        (card["id"], "70.00", "70.00"), (cash["id"], "30.00", "30.00")
+        (card["id"], "70.00", "70.00"),
+        (cash["id"], "30.00", "30.00"),
     ]
     r = refund(api, order["id"], refund_line_items=[{"line_item_id": order["line_items"][0]["id"], "quantity": 1}])
     assert r.status_code == 201

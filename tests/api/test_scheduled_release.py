@@ -3,7 +3,7 @@ including those a move or a split made after the job was written."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from orderdesk.services.clock import FixedClock
 from orderdesk.worker.runner import Worker
@@ -16,14 +16,27 @@ def test_a_fulfillment_order_moved_after_scheduling_is_released_with_the_rest(ap
     main = api.get(f"{BASE}/locations.json").json()["locations"][0]
     second = second_location(services)
     variant = _stocked(api, "Lantern", "LAN-1", main, 5)
-    assert api.post(f"{BASE}/inventory_levels/set.json", json={"location_id": second["id"], "inventory_item_id": variant["inventory_item_id"], "available": 5}).status_code == 200
+    assert (
+        api.post(
+            f"{BASE}/inventory_levels/set.json",
+            json={"location_id": second["id"], "inventory_item_id": variant["inventory_item_id"], "available": 5},
+        ).status_code
+        == 200
+    )
     order = _buy(api, variant, 3).json()["order"]
     fo = one_fo(api, order["id"])
-    when = datetime.now(timezone.utc) + timedelta(days=2)
-    assert act(api, fo["id"], "reschedule", {"fulfillment_order": {"new_fulfill_at": when.strftime("%Y-%m-%dT%H:%M:%SZ")}}).status_code == 200
+    when = datetime.now(UTC) + timedelta(days=2)
+    assert (
+        act(api, fo["id"], "reschedule", {"fulfillment_order": {"new_fulfill_at": when.strftime("%Y-%m-%dT%H:%M:%SZ")}}).status_code == 200
+    )
     # when one lantern is moved to the second location (the job names only the original, now closed)
     line = fo["line_items"][0]
-    moved = act(api, fo["id"], "move", {"fulfillment_order": {"new_location_id": second["id"], "fulfillment_order_line_items": [{"id": line["id"], "quantity": 1}]}})
+    moved = act(
+        api,
+        fo["id"],
+        "move",
+        {"fulfillment_order": {"new_location_id": second["id"], "fulfillment_order_line_items": [{"id": line["id"], "quantity": 1}]}},
+    )
     assert moved.status_code == 200, moved.text
     assert sorted(f["status"] for f in fos(api, order["id"])) == ["closed", "scheduled", "scheduled"]
     # and the day comes

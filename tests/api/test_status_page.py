@@ -26,8 +26,11 @@ def _eur_order(api, **overrides):
 
 
 def test_the_status_url_from_the_api_opens_the_shoppers_page(api, app):
-    order = _eur_order(api, fulfillment_status="fulfilled",
-                       fulfillments=[{"tracking_company": "DHL", "tracking_number": "JD014600003", "tracking_url": "https://track.example/JD014600003"}])
+    order = _eur_order(
+        api,
+        fulfillment_status="fulfilled",
+        fulfillments=[{"tracking_company": "DHL", "tracking_number": "JD014600003", "tracking_url": "https://track.example/JD014600003"}],
+    )
     assert order["order_status_url"].startswith("https://test-shop.example/status/")
     page = _shopper(app).get(_path(order))
     assert page.status_code == 200, page.text
@@ -62,8 +65,10 @@ def test_the_page_sends_privacy_headers(api, app):
 def test_fulfillment_progress_per_line_and_payment_in_words(api, app):
     order = create_order(api, financial_status="pending")
     boots = next(li for li in order["line_items"] if li["title"] == "Big Brown Bear Boots")
-    refund = api.post(f"{api.base}/orders/{order['id']}/refunds.json",
-                      json={"refund": {"refund_line_items": [{"line_item_id": boots["id"], "quantity": 1, "restock_type": "cancel"}]}})
+    refund = api.post(
+        f"{api.base}/orders/{order['id']}/refunds.json",
+        json={"refund": {"refund_line_items": [{"line_item_id": boots["id"], "quantity": 1, "restock_type": "cancel"}]}},
+    )
     assert refund.status_code == 201, refund.text
     html = _shopper(app).get(_path(order)).text
     assert "Payment pending" in html
@@ -87,11 +92,22 @@ def test_a_wrong_key_is_a_plain_404(api, app):
 
 
 def test_each_key_shows_only_its_own_order(api, app):
-    first = create_order(api, email="first@example.com", note="first staff note",
-                         line_items=[{"title": "Alpha Tent", "price": "200.00", "quantity": 1}])
-    second = create_order(api, email="second@example.com",
-                          line_items=[{"title": "Beta Stove", "price": "50.00", "quantity": 2}],
-                          shipping_address={"first_name": "Zed", "last_name": "Other", "address1": "9 Elsewhere Road", "city": "Othertown", "country_code": "US", "zip": "99999"})
+    first = create_order(
+        api, email="first@example.com", note="first staff note", line_items=[{"title": "Alpha Tent", "price": "200.00", "quantity": 1}]
+    )
+    second = create_order(
+        api,
+        email="second@example.com",
+        line_items=[{"title": "Beta Stove", "price": "50.00", "quantity": 2}],
+        shipping_address={
+            "first_name": "Zed",
+            "last_name": "Other",
+            "address1": "9 Elsewhere Road",
+            "city": "Othertown",
+            "country_code": "US",
+            "zip": "99999",
+        },
+    )
     client = _shopper(app)
     page = client.get(_path(second)).text
     assert f"Order {second['name']}" in page and "Beta Stove" in page and "9 Elsewhere Road" in page

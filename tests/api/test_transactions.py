@@ -17,7 +17,9 @@ def simple_order(api, price="100.00", **overrides):
     """An order worth exactly ``price``: one line, no tax, shipping or discount."""
     body = dict(
         line_items=[{"title": "Widget", "price": price, "quantity": 1}],
-        shipping_lines=[], tax_lines=[], discount_codes=[],
+        shipping_lines=[],
+        tax_lines=[],
+        discount_codes=[],
     )
     body.update(overrides)
     return create_order(api, **body)
@@ -57,7 +59,9 @@ def test_list_count_and_get_match_the_documented_shapes(api):
     listed = api.get(f"{api.base}/orders/{order['id']}/transactions.json").json()
     assert set(listed) == set(_example("transaction", "test_1"))
     assert [t["id"] for t in listed["transactions"]] == [auth["id"], capture["id"]]
-    golden = {k: v for k, v in _example("transaction", "test_8")["transaction"].items() if k not in ("payment_details", "total_unsettled_set")}
+    golden = {
+        k: v for k, v in _example("transaction", "test_8")["transaction"].items() if k not in ("payment_details", "total_unsettled_set")
+    }
     for tx in listed["transactions"]:
         assert_same_shape(tx, golden)
 
@@ -331,10 +335,17 @@ def test_bad_amounts_and_currencies_are_rejected_and_write_nothing(api, services
 
 
 def _jpy_order(api):
-    response = api.post(f"{api.base}/orders.json", json={"order": {
-        "email": "yui@example.com", "presentment_currency": "JPY", "financial_status": "pending",
-        "line_items": [{"title": "Tea set", "price": "1500", "quantity": 1}],
-    }})
+    response = api.post(
+        f"{api.base}/orders.json",
+        json={
+            "order": {
+                "email": "yui@example.com",
+                "presentment_currency": "JPY",
+                "financial_status": "pending",
+                "line_items": [{"title": "Tea set", "price": "1500", "quantity": 1}],
+            }
+        },
+    )
     if response.status_code != 201:
         pytest.skip(f"orders in JPY cannot be created here: {response.text}")
     order = response.json()["order"]

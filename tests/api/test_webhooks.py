@@ -198,8 +198,18 @@ def test_an_unreachable_receiver_is_logged_and_retried(api, services, allow_priv
     assert log["status_code"] is None and "ConnectError" in log["error"] and "ConnectError" in row["last_error"]
 
 
-@pytest.mark.parametrize("address", ["http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data/", "http://[::1]/hook",
-                                     "http://localhost/hook", "http://0.0.0.0/", "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://10.0.0.1/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://localhost/hook",
+        "http://0.0.0.0/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://224.0.0.1/",
+    ],
+)
 def test_private_addresses_are_refused_at_delivery(api, services, monkeypatch, address):
     monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
     subscribe(api, address)
@@ -235,8 +245,19 @@ def test_metadata_addresses_are_refused_even_when_private_is_allowed(api, servic
 def test_ssrf_classification():
     import ipaddress
 
-    for ip in ("10.0.0.1", "172.16.0.1", "192.168.1.1", "127.0.0.1", "169.254.169.254", "::1", "fe80::1", "fd00:ec2::254",
-               "100.64.0.1", "::ffff:10.0.0.1", "240.0.0.1"):
+    for ip in (
+        "10.0.0.1",
+        "172.16.0.1",
+        "192.168.1.1",
+        "127.0.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1",
+        "fd00:ec2::254",
+        "100.64.0.1",
+        "::ffff:10.0.0.1",
+        "240.0.0.1",
+    ):
         assert ssrf.forbidden(ipaddress.ip_address(ip), private_ok=False), ip
     for ip in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "8.8.8.8"):
         assert ssrf.forbidden(ipaddress.ip_address(ip), private_ok=False) is None, ip

@@ -50,14 +50,17 @@ def server(tmp_path_factory, chromium_path):
     url = f"sqlite:///{tmp}/demo.db"
     seeded = subprocess.run(
         [*_orderdesk(), "demo", "--no-serve", "--database-url", url, "--port", str(free_port())],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     port = free_port()
-    log = open(tmp / "server.log", "w+")
+    log = open(tmp / "server.log", "w+")  # noqa: SIM115 - the server process writes it until the fixture ends
     proc = subprocess.Popen(
         [*_orderdesk(), "serve", "--database-url", url, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -21,8 +21,12 @@ def test_money_columns_are_exact(engine):
     at = utc(2026, 1, 1)
     with engine.connect() as conn:
         conn.info["write"] = True
-        pid = conn.execute(insert(t.products).values(title="Pen", handle="pen", created_at=at, updated_at=at).returning(t.products.c.id)).scalar_one()
-        conn.execute(insert(t.variants).values(product_id=pid, title="Blue", price=Decimal("0.10") + Decimal("0.20"), created_at=at, updated_at=at))
+        pid = conn.execute(
+            insert(t.products).values(title="Pen", handle="pen", created_at=at, updated_at=at).returning(t.products.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(t.variants).values(product_id=pid, title="Blue", price=Decimal("0.10") + Decimal("0.20"), created_at=at, updated_at=at)
+        )
         price = conn.execute(select(t.variants.c.price)).scalar_one()
         conn.rollback()
     assert price == Decimal("0.3") and isinstance(price, Decimal)

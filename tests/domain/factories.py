@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from orderdesk.domain.money import Money, MoneyBag
 from orderdesk.domain.order import LineItem
 from orderdesk.domain.payments import Transaction
 
-AT = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
 
 def usd_bag(amount: str | Decimal) -> MoneyBag:

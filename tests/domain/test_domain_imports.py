@@ -47,8 +47,5 @@ def test_domain_modules_import_only_stdlib_or_the_domain_itself():
 
 def test_relative_imports_stay_inside_the_domain_package():
     # ``from .. import x`` would climb out of orderdesk.domain.
-    climbing = [
-        f"{path.name}:{line}" for path in sorted(DOMAIN_DIR.glob("*.py"))
-        for line, _module, level in _imports(path) if level > 1
-    ]
+    climbing = [f"{path.name}:{line}" for path in sorted(DOMAIN_DIR.glob("*.py")) for line, _module, level in _imports(path) if level > 1]
     assert climbing == []

@@ -8,7 +8,7 @@ that new entries (fulfillment-service requests) need no change here.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -25,7 +25,7 @@ from orderdesk.domain.fulfillment_orders import (
     admin_status,
 )
 
-T0 = datetime(2025, 1, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=3)
 
 # method name -> action key in TRANSITIONS
@@ -44,7 +44,10 @@ METHODS = {
 
 
 def make(status: str = "open", *, quantities=(3, 2), fulfilled=(0, 0), **kw) -> FulfillmentOrder:
-    lines = [FulfillmentOrderLine(line_item_id=100 + i, quantity=q, fulfilled=f, id=10 + i) for i, (q, f) in enumerate(zip(quantities, fulfilled))]
+    lines = [
+        FulfillmentOrderLine(line_item_id=100 + i, quantity=q, fulfilled=f, id=10 + i)
+        for i, (q, f) in enumerate(zip(quantities, fulfilled))
+    ]
     fo = FulfillmentOrder(assigned_location_id=1, lines=lines, created_at=T0, updated_at=T0, status=status, id=1, **kw)
     return fo
 
@@ -252,8 +255,13 @@ def test_split_off_validates_lines():
 # --- supported actions, admin status ---------------------------------------------------------------
 
 LABELS = {
-    "create_fulfillment": "fulfill", "request_fulfillment": "request_fulfillment", "cancel_fulfillment_order": "cancel",
-    "move": "move", "hold": "hold", "release_hold": "release_hold", "mark_as_open": "open",
+    "create_fulfillment": "fulfill",
+    "request_fulfillment": "request_fulfillment",
+    "cancel_fulfillment_order": "cancel",
+    "move": "move",
+    "hold": "hold",
+    "release_hold": "release_hold",
+    "mark_as_open": "open",
 }
 
 
@@ -291,13 +299,16 @@ def test_supported_actions_with_a_fulfillment_service():
     assert fo.supported_actions == ["cancel_fulfillment_order"]
 
 
-@pytest.mark.parametrize("status,request_status,expected", [
-    ("open", "submitted", ["cancel_fulfillment_order"]),
-    ("in_progress", "accepted", ["request_cancellation"]),
-    ("in_progress", "cancellation_requested", ["cancel_fulfillment_order"]),
-    ("in_progress", "cancellation_rejected", []),
-    ("open", "rejected", ["request_fulfillment", "cancel_fulfillment_order", "move", "hold"]),
-])
+@pytest.mark.parametrize(
+    "status,request_status,expected",
+    [
+        ("open", "submitted", ["cancel_fulfillment_order"]),
+        ("in_progress", "accepted", ["request_cancellation"]),
+        ("in_progress", "cancellation_requested", ["cancel_fulfillment_order"]),
+        ("in_progress", "cancellation_rejected", []),
+        ("open", "rejected", ["request_fulfillment", "cancel_fulfillment_order", "move", "hold"]),
+    ],
+)
 def test_supported_actions_while_a_service_has_the_request_match_shopify(status, request_status, expected):
     fo = make(status, service_id=7, request_status=request_status, fulfilled=(1, 0) if status == "in_progress" else (0, 0))
     assert fo.supported_actions == expected

@@ -107,7 +107,13 @@ def test_a_capture_is_refundable_in_full():
 
 def test_refunds_reduce_what_is_refundable_per_parent():
     s1, s2 = tx("sale", "50.00", id=1), tx("sale", "70.00", id=2)
-    txs = [s1, s2, tx("refund", "20.00", id=3, parent_id=1), tx("refund", "5.00", id=4, parent_id=1), tx("refund", "70.00", id=5, parent_id=2)]
+    txs = [
+        s1,
+        s2,
+        tx("refund", "20.00", id=3, parent_id=1),
+        tx("refund", "5.00", id=4, parent_id=1),
+        tx("refund", "70.00", id=5, parent_id=2),
+    ]
     assert ledger.refundable(s1, txs) == Decimal("25.00")
     assert ledger.refundable(s2, txs) == 0
     assert ledger.total_refundable(txs) == Decimal("25.00")
@@ -287,7 +293,13 @@ def test_refund_against_a_voided_authorization_is_invalid():
 
 @pytest.mark.parametrize(
     "parent",
-    [tx("void", "0.00", id=1), tx("authorization", id=1), tx("refund", id=1), tx("sale", status="failure", id=1), tx("capture", status="pending", id=1)],
+    [
+        tx("void", "0.00", id=1),
+        tx("authorization", id=1),
+        tx("refund", id=1),
+        tx("sale", status="failure", id=1),
+        tx("capture", status="pending", id=1),
+    ],
 )
 def test_refund_against_anything_but_a_successful_capture_or_sale_is_invalid(parent):
     with pytest.raises(InvalidInput):

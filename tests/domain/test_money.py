@@ -170,7 +170,7 @@ CURRENCIES = st.sampled_from(["USD", "JPY", "KWD", "EUR", "CLF"])
 
 @given(
     currency=CURRENCIES,
-    minor_units=st.integers(min_value=-10**9, max_value=10**12),
+    minor_units=st.integers(min_value=-(10**9), max_value=10**12),
     weights=st.lists(
         st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False),
         min_size=1,

@@ -215,9 +215,7 @@ def test_a_tag_of_exactly_40_characters_is_accepted():
 
 def test_plain_fields_emit_only_order_updated_listing_them():
     order = make_order(email="a@example.com")
-    changed = order.update_details(
-        {"email": "b@example.com", "phone": None, "buyer_accepts_marketing": True}, LATER
-    )
+    changed = order.update_details({"email": "b@example.com", "phone": None, "buyer_accepts_marketing": True}, LATER)
     assert changed == ["email", "buyer_accepts_marketing"]
     assert [type(e) for e in order.events] == [OrderUpdated]
     assert order.events[0].changed == ("email", "buyer_accepts_marketing")

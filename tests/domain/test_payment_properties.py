@@ -100,7 +100,9 @@ class AuthorizedOrder(RuleBasedStateMachine):
     @rule(amount=st.integers(1, 10_000), days=st.integers(1, 10), ok=st.booleans())
     def authorize(self, amount, days, ok):
         t = self._add(
-            "authorization", cents(amount), "success" if ok else "failure",
+            "authorization",
+            cents(amount),
+            "success" if ok else "failure",
             authorization_expires_at=self.now + timedelta(days=days),
         )
         if ok:
@@ -157,8 +159,7 @@ class AuthorizedOrder(RuleBasedStateMachine):
     @rule()
     def expire(self):
         expected = [
-            a for a in self.auths
-            if not a.expired and not a.voided and a.captured == 0 and self.now >= a.tx.authorization_expires_at
+            a for a in self.auths if not a.expired and not a.voided and a.captured == 0 and self.now >= a.tx.authorization_expires_at
         ]
         before = len(self.order.events)
         expired = self.order.expire_authorizations(self.now)
@@ -174,7 +175,10 @@ class AuthorizedOrder(RuleBasedStateMachine):
     @invariant()
     def money_never_runs_ahead(self):
         ok = [t for t in self.txs if t.succeeded]
-        total = lambda kinds: sum((t.amount.presentment.amount for t in ok if t.kind in kinds), Decimal(0))
+
+        def total(kinds):
+            return sum((t.amount.presentment.amount for t in ok if t.kind in kinds), Decimal(0))
+
         authorized, captured, refunded = total(("authorization",)), total(("capture", "sale")), total(("refund",))
         assert refunded <= captured <= authorized
 

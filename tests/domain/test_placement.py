@@ -60,9 +60,7 @@ def test_fixed_discount_is_spread_over_lines_in_proportion_and_lowers_subtotal()
         line_items=[line("A", "30.00", 1), line("B", "10.00", 1)],
         discount_codes=[DiscountCode("TENOFF", usd_bag("10.00"), "fixed_amount")],
     )
-    assert [a.amount.shop.amount for li in order.line_items for a in li.discount_allocations] == [
-        Decimal("7.50"), Decimal("2.50")
-    ]
+    assert [a.amount.shop.amount for li in order.line_items for a in li.discount_allocations] == [Decimal("7.50"), Decimal("2.50")]
     assert order.totals.discounts.shop.amount == Decimal("10.00")
     assert order.totals.subtotal.shop.amount == Decimal("30.00")
     assert order.totals.total.shop.amount == Decimal("30.00")
@@ -266,9 +264,7 @@ def test_placing_records_order_placed_then_one_payment_event_per_transaction():
     assert isinstance(order.events[0], OrderPlaced)
     assert order.events[0].author == "pos"
     payments = [e for e in order.events if isinstance(e, PaymentRecorded)]
-    assert [(p.kind, p.status, p.currency) for p in payments] == [
-        ("sale", "success", "USD"), ("refund", "success", "USD")
-    ]
+    assert [(p.kind, p.status, p.currency) for p in payments] == [("sale", "success", "USD"), ("refund", "success", "USD")]
     assert payments[0].amount == order.totals.total.presentment.format()
     assert all(e.at == AT for e in order.events)
 

@@ -40,9 +40,7 @@ def place(*, lines=None, ids=(BOOTS, BERET), shipping="10.00", shipping_tax="0.6
         kw.setdefault("discount_codes", [DiscountCode("SAVE", usd_bag("14.00"))])
     shipping_lines = []
     if shipping is not None:
-        shipping_lines = [
-            ShippingLine("Standard", usd_bag(shipping), tax_lines=[tax(shipping_tax, "0.06")] if shipping_tax else [])
-        ]
+        shipping_lines = [ShippingLine("Standard", usd_bag(shipping), tax_lines=[tax(shipping_tax, "0.06")] if shipping_tax else [])]
     if payments is not None:
         kw["transactions"] = [TransactionSpec("sale", amount=Money(D(a), "USD")) for a in payments]
     new = NewOrder(currency="USD", presentment_currency="USD", line_items=lines, shipping_lines=shipping_lines, **kw)
@@ -56,9 +54,6 @@ def place(*, lines=None, ids=(BOOTS, BERET), shipping="10.00", shipping_tax="0.6
     return order
 
 
-
-
-
 _ids = count(1000)
 
 
@@ -66,8 +61,7 @@ def apply(order, request: RefundRequest, at=LATER):
     """Plan a refund, move its money as successful refund transactions, apply it."""
     p = refunds.plan(order, request)
     moved = [
-        Transaction(kind="refund", status="success", amount=usd_bag(s.amount), parent_id=s.parent.id, id=next(_ids))
-        for s in p.transactions
+        Transaction(kind="refund", status="success", amount=usd_bag(s.amount), parent_id=s.parent.id, id=next(_ids)) for s in p.transactions
     ]
     refund = Refund(lines=p.lines, transactions=moved, adjustments=p.adjustments, note=request.note, created_at=at)
     order.apply_refund(refund, at)
@@ -327,7 +321,10 @@ def test_the_suggested_transaction_draws_on_the_single_payment():
 def test_suggested_transactions_take_from_the_newest_payment_first():
     order = place(payments=["40.00", "33.60"])
     p = refunds.plan(order, RefundRequest(lines=(LineRequest(BOOTS, 2),)))
-    assert [(s.parent.id, s.amount, s.maximum_refundable) for s in p.transactions] == [(2, D("33.60"), D("33.60")), (1, D("2.40"), D("40.00"))]
+    assert [(s.parent.id, s.amount, s.maximum_refundable) for s in p.transactions] == [
+        (2, D("33.60"), D("33.60")),
+        (1, D("2.40"), D("40.00")),
+    ]
 
 
 def test_suggested_transactions_are_capped_by_what_is_refundable():
@@ -477,7 +474,12 @@ def test_refunding_lines_and_shipping_makes_the_order_refunded():
     apply(order, RefundRequest(lines=(LineRequest(BOOTS, 2), LineRequest(BERET, 1)), shipping_full=True))
     assert order.financial_status == "refunded"
     t = order.current_totals()
-    assert (t.subtotal.presentment.amount, t.tax.presentment.amount, t.shipping.presentment.amount, t.total.presentment.amount) == (0, 0, 0, 0)
+    assert (t.subtotal.presentment.amount, t.tax.presentment.amount, t.shipping.presentment.amount, t.total.presentment.amount) == (
+        0,
+        0,
+        0,
+        0,
+    )
     assert order.total_outstanding == 0
 
 

@@ -7,18 +7,22 @@ import pytest
 from orderdesk.domain.tracking import CARRIER_URLS, tracking_url, tracking_urls
 
 
-@pytest.mark.parametrize(("company", "number", "url"), [
-    # As Shopify's documented examples show them.
-    ("UPS", "1Z001985YW99744790", "https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1Z001985YW99744790"),
-    ("USPS", "1Z2345", "https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1=1Z2345"),
-    ("TNT", "123456789", "https://www.tnt.com/express/en_us/site/tracking.html?searchType=con&cons=123456789"),
-])
+@pytest.mark.parametrize(
+    ("company", "number", "url"),
+    [
+        # As Shopify's documented examples show them.
+        ("UPS", "1Z001985YW99744790", "https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1Z001985YW99744790"),
+        ("USPS", "1Z2345", "https://tools.usps.com/go/TrackConfirmAction_input?qtc_tLabels1=1Z2345"),
+        ("TNT", "123456789", "https://www.tnt.com/express/en_us/site/tracking.html?searchType=con&cons=123456789"),
+    ],
+)
 def test_the_documented_carriers_link_as_shopify_does(company, number, url):
     assert tracking_url(company, number) == url
 
 
-@pytest.mark.parametrize("company", ["UPS", "USPS", "FedEx", "DHL Express", "Canada Post", "Royal Mail",
-                                     "Australia Post", "DPD", "GLS", "PostNL"])
+@pytest.mark.parametrize(
+    "company", ["UPS", "USPS", "FedEx", "DHL Express", "Canada Post", "Royal Mail", "Australia Post", "DPD", "GLS", "PostNL"]
+)
 def test_the_common_carriers_are_known(company):
     url = tracking_url(company, "AB123456789")
     assert url is not None and url.startswith("https://") and "AB123456789" in url

@@ -23,7 +23,9 @@ SCOPES = "read_orders,write_orders,read_all_orders,read_products,write_products,
 def _cli(*args: str, database_url: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "orderdesk", *args, "--database-url", database_url],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, f"orderdesk {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -35,8 +37,14 @@ def _pg_database(admin_url: str):
     from sqlalchemy.engine import make_url
 
     url = make_url(admin_url)
-    conninfo = dict(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-                    dbname=url.database or "postgres", autocommit=True, connect_timeout=5)
+    conninfo = dict(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        dbname=url.database or "postgres",
+        autocommit=True,
+        connect_timeout=5,
+    )
     if url.password:
         conninfo["password"] = url.password
     try:
@@ -85,16 +93,29 @@ def live_server(backend, tmp_path_factory):
     proc = None
     try:
         _cli("db", "upgrade", database_url=database_url)
-        _cli("shop", "init", "--name", "T", "--email", "t@example.com", "--currency", "USD",
-             "--timezone", "America/New_York", "--rate", "EUR=1.10", database_url=database_url)
+        _cli(
+            "shop",
+            "init",
+            "--name",
+            "T",
+            "--email",
+            "t@example.com",
+            "--currency",
+            "USD",
+            "--timezone",
+            "America/New_York",
+            "--rate",
+            "EUR=1.10",
+            database_url=database_url,
+        )
         token = _cli("token", "create", "--scopes", SCOPES, database_url=database_url).strip().splitlines()[-1]
         port = free_port()
         log_path = tmp / "server.log"
         with open(log_path, "w") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "orderdesk", "serve", "--database-url", database_url,
-                 "--host", "127.0.0.1", "--port", str(port)],
-                stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "orderdesk", "serve", "--database-url", database_url, "--host", "127.0.0.1", "--port", str(port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         _wait_until_up(proc, port, token, log_path)
         yield f"http://127.0.0.1:{port}", token

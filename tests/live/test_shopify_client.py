@@ -8,7 +8,7 @@ that server, so each one asserts only about the orders it created itself.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,6 +20,8 @@ from tests.builders import order_body
 pytestmark = pytest.mark.live
 
 API_VERSION = "2024-10"
+
+
 def _create(**overrides) -> shopify.Order:
     order = shopify.Order.create(order_body(**overrides))
     assert order.errors.full_messages() == [], order.errors.full_messages()
@@ -70,16 +72,22 @@ def test_client_finds_a_created_order_by_id(client):
 
 
 def test_client_filters_orders_with_query_parameters(client):
-    before = datetime.now(timezone.utc) - timedelta(minutes=5)
+    before = datetime.now(UTC) - timedelta(minutes=5)
     pending = _create(financial_status="pending", email="pending.filter@example.com")
     paid = _create(email="paid.filter@example.com")
-    after = datetime.now(timezone.utc) + timedelta(minutes=5)
+    after = datetime.now(UTC) + timedelta(minutes=5)
     ids = f"{pending.id},{paid.id}"
 
     found = shopify.Order.find(
-        status="any", financial_status="pending", fulfillment_status="unshipped",
-        created_at_min=before.isoformat(), updated_at_max=after.isoformat(),
-        since_id=pending.id - 1, ids=ids, fields="id,name", limit=50,
+        status="any",
+        financial_status="pending",
+        fulfillment_status="unshipped",
+        created_at_min=before.isoformat(),
+        updated_at_max=after.isoformat(),
+        since_id=pending.id - 1,
+        ids=ids,
+        fields="id,name",
+        limit=50,
     )
 
     assert [o.id for o in found] == [pending.id]
@@ -95,9 +103,9 @@ def test_client_filters_orders_with_query_parameters(client):
     assert not second_page.has_next_page()
 
     assert [o.id for o in shopify.Order.find(status="any", ids=ids, since_id=pending.id, fields="id")] == [paid.id]
-    future = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()
+    future = (datetime.now(UTC) + timedelta(days=1)).isoformat()
     assert list(shopify.Order.find(status="any", ids=ids, created_at_min=future)) == []
-    past = (datetime.now(timezone.utc) - timedelta(days=1)).isoformat()
+    past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     assert list(shopify.Order.find(status="any", ids=ids, updated_at_max=past)) == []
 
 
@@ -262,11 +270,13 @@ def test_client_reads_the_current_shop(client):
 
 
 def test_client_creates_and_finds_a_product(client):
-    product = shopify.Product.create({
-        "title": "Live Test Hat",
-        "vendor": "Hats Inc",
-        "variants": [{"title": "Default", "price": "12.50", "sku": f"HAT-{uuid.uuid4().hex[:6]}"}],
-    })
+    product = shopify.Product.create(
+        {
+            "title": "Live Test Hat",
+            "vendor": "Hats Inc",
+            "variants": [{"title": "Default", "price": "12.50", "sku": f"HAT-{uuid.uuid4().hex[:6]}"}],
+        }
+    )
     assert product.errors.full_messages() == []
     assert product.id
 

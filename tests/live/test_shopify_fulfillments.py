@@ -50,7 +50,8 @@ def test_fulfillment_orders_find_by_order(client):
     assert fo.request_status == "unsubmitted"
     assert "create_fulfillment" in fo.supported_actions
     assert sorted((li.line_item_id, li.quantity, li.fulfillable_quantity) for li in fo.line_items) == sorted(
-        (li.id, li.quantity, li.quantity) for li in order.line_items)
+        (li.id, li.quantity, li.quantity) for li in order.line_items
+    )
 
 
 def test_create_against_a_fulfillment_order_find_and_update_tracking(client):
@@ -150,8 +151,10 @@ def test_a_held_fulfillment_order_refuses_shipments(client):
     # action path is /fulfillment_orders/{id}/hold.json, so go through the client's connection.
     site = shopify.ShopifyResource.site
     held = shopify.FulfillmentV2.connection.post(
-        f"{site}/fulfillment_orders/{fo.id}/hold.json", shopify.FulfillmentV2.headers,
-        b'{"fulfillment_hold": {"reason": "incorrect_address"}}')
+        f"{site}/fulfillment_orders/{fo.id}/hold.json",
+        shopify.FulfillmentV2.headers,
+        b'{"fulfillment_hold": {"reason": "incorrect_address"}}',
+    )
     assert held.code == 200
 
     f = shopify.FulfillmentV2({"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo.id}]})

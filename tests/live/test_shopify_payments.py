@@ -130,7 +130,8 @@ def test_refund_calculate_with_full_shipping_refund(client):
     line = order.line_items[1]  # Raspberry Beret 19.99 x 1
 
     calc = shopify.Refund.calculate(
-        order.id, shipping={"full_refund": True},
+        order.id,
+        shipping={"full_refund": True},
         refund_line_items=[{"line_item_id": line.id, "quantity": 1, "restock_type": "no_restock"}],
     )
 
@@ -147,7 +148,8 @@ def test_refund_calculate_suggests_lines_and_a_refund_transaction(client):
     line = order.line_items[1]  # Raspberry Beret 19.99 x 1
 
     calc = shopify.Refund.calculate(
-        order.id, refund_line_items=[{"line_item_id": line.id, "quantity": 1, "restock_type": "no_restock"}],
+        order.id,
+        refund_line_items=[{"line_item_id": line.id, "quantity": 1, "restock_type": "no_restock"}],
     )
 
     assert [rl.line_item_id for rl in calc.refund_line_items] == [line.id]
@@ -167,10 +169,13 @@ def test_refund_create_with_full_shipping_refund(client):
     order = _order()
     sale = [t for t in order.transactions() if t.kind == "sale"][0]
 
-    refund = shopify.Refund.create({
-        "order_id": order.id, "shipping": {"full_refund": True},
-        "transactions": [{"parent_id": sale.id, "amount": "10.00", "kind": "refund"}],
-    })
+    refund = shopify.Refund.create(
+        {
+            "order_id": order.id,
+            "shipping": {"full_refund": True},
+            "transactions": [{"parent_id": sale.id, "amount": "10.00", "kind": "refund"}],
+        }
+    )
 
     assert refund.errors.full_messages() == [], refund.errors.full_messages()
     assert refund.id
@@ -184,18 +189,21 @@ def test_refund_create_find_and_financial_status(client):
     assert _status(order.id) == "paid"
     line = order.line_items[0]
 
-    refund = shopify.Refund.create({
-        "order_id": order.id,
-        "note": "damaged",
-        "refund_line_items": [{"line_item_id": line.id, "quantity": 1, "restock_type": "no_restock"}],
-        "transactions": [{"parent_id": capture.id, "amount": "10.00", "kind": "refund", "gateway": capture.gateway}],
-    })
+    refund = shopify.Refund.create(
+        {
+            "order_id": order.id,
+            "note": "damaged",
+            "refund_line_items": [{"line_item_id": line.id, "quantity": 1, "restock_type": "no_restock"}],
+            "transactions": [{"parent_id": capture.id, "amount": "10.00", "kind": "refund", "gateway": capture.gateway}],
+        }
+    )
 
     assert refund.errors.full_messages() == [], refund.errors.full_messages()
     assert refund.id
     assert refund.note == "damaged"
     assert [(t.kind, t.status, Decimal(t.amount), t.parent_id) for t in refund.transactions] == [
-        ("refund", "success", Decimal("10.00"), capture.id)]
+        ("refund", "success", Decimal("10.00"), capture.id)
+    ]
     assert [(rl.line_item_id, rl.quantity) for rl in refund.refund_line_items] == [(line.id, 1)]
     assert _status(order.id) == "partially_refunded"
 
@@ -208,8 +216,7 @@ def test_refund_create_find_and_financial_status(client):
     assert ("refund", "success") in _kinds(order)
 
     # the rest of the money through Refund(...).save()
-    rest = shopify.Refund({"order_id": order.id, "transactions": [
-        {"parent_id": capture.id, "amount": str(TOTAL - 10), "kind": "refund"}]})
+    rest = shopify.Refund({"order_id": order.id, "transactions": [{"parent_id": capture.id, "amount": str(TOTAL - 10), "kind": "refund"}]})
     assert rest.save() is True, rest.errors.full_messages()
     assert rest.id and rest.id != refund.id
     assert _status(order.id) == "refunded"
@@ -220,7 +227,8 @@ def test_calculated_refund_saved_back_as_is_after_changing_the_kind(client):
     order = _order()
     line = order.line_items[1]
     calc = shopify.Refund.calculate(
-        order.id, refund_line_items=[{"line_item_id": line.id, "quantity": 1, "restock_type": "no_restock"}],
+        order.id,
+        refund_line_items=[{"line_item_id": line.id, "quantity": 1, "restock_type": "no_restock"}],
     )
     for tx in calc.transactions:
         tx.kind = "refund"
@@ -240,8 +248,7 @@ def test_refunding_more_than_was_captured_is_refused(client):
     order = _authorized()
     capture = _ok(order.capture("10.00"))
 
-    refund = shopify.Refund({"order_id": order.id, "transactions": [
-        {"parent_id": capture.id, "amount": "10.01", "kind": "refund"}]})
+    refund = shopify.Refund({"order_id": order.id, "transactions": [{"parent_id": capture.id, "amount": "10.01", "kind": "refund"}]})
 
     assert refund.save() is False
     assert refund.errors.full_messages()

@@ -8,9 +8,10 @@ import hmac
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 
 def verify_shopify_hmac(secret: str, raw_body: bytes, header: str | None) -> bool:
@@ -82,7 +83,7 @@ class Receiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> "Receiver":
+    def start(self) -> Receiver:
         self.thread.start()
         return self
 

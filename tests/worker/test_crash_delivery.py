@@ -27,8 +27,12 @@ EVENTS = 5
 
 def _worker(url: str, tmp_path, *extra: str) -> subprocess.Popen:
     env = dict(os.environ, ORDERDESK_WEBHOOK_ALLOW_PRIVATE="1", ORDERDESK_DATA_DIR=str(tmp_path))
-    return subprocess.Popen([sys.executable, "-m", "orderdesk", "worker", "--database-url", url, "--lease-seconds", "1", *extra],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "orderdesk", "worker", "--database-url", url, "--lease-seconds", "1", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def test_killed_workers_redeliver_with_the_same_event_id(tmp_path):
@@ -59,8 +63,17 @@ def test_killed_workers_redeliver_with_the_same_event_id(tmp_path):
     receiver.status["/hook"] = rule
     now = services.clock.now()
     with services.db.writing() as uow:
-        uow.webhooks.add({"address": receiver.url + "/hook", "topic": "orders/create", "format": "json", "fields": None,
-                          "api_version": "2024-10", "created_at": now, "updated_at": now})
+        uow.webhooks.add(
+            {
+                "address": receiver.url + "/hook",
+                "topic": "orders/create",
+                "format": "json",
+                "fields": None,
+                "api_version": "2024-10",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         uow.outbox.add_many([webhook("orders/create", i, {"id": i, "name": f"#{1000 + i}"}, now) for i in range(EVENTS)])
         uow.commit()
     with services.db.reading() as uow:

@@ -30,8 +30,17 @@ def receiver(services, monkeypatch):
 def subscribe(services, address, topic="orders/create"):
     now = services.clock.now()
     with services.db.writing() as uow:
-        sub_id = uow.webhooks.add({"address": address, "topic": topic, "format": "json", "fields": None,
-                                   "api_version": "2024-10", "created_at": now, "updated_at": now})
+        sub_id = uow.webhooks.add(
+            {
+                "address": address,
+                "topic": topic,
+                "format": "json",
+                "fields": None,
+                "api_version": "2024-10",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         uow.commit()
     return sub_id
 
@@ -58,6 +67,7 @@ def test_a_row_with_one_subscription_is_one_transaction_of_three_statements(serv
             assert Worker(services, kinds=("webhook",)).run_once() == 5
     finally:
         event.remove(services.db.engine, "commit", on_commit)
+
     def count(fragment):
         return sum(fragment in statement for statement in counter.statements)
 

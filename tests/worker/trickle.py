@@ -25,7 +25,7 @@ class Trickle:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
 
-    def start(self) -> "Trickle":
+    def start(self) -> Trickle:
         self.thread.start()
         return self
 
@@ -55,7 +55,7 @@ class Trickle:
                     body += conn.recv(65536)
                 self.requests += 1
                 headers = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % self.body_size
-                pieces = [headers[i:i + 4] for i in range(0, len(headers), 4)] if self.part == "headers" else [headers]
+                pieces = [headers[i : i + 4] for i in range(0, len(headers), 4)] if self.part == "headers" else [headers]
                 pieces += [b"x" * 10] * (self.body_size // 10)
                 for piece in pieces:
                     if self._stop.is_set():

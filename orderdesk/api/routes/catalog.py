@@ -47,8 +47,6 @@ class ProductIn(BaseModel):
     variants: list[VariantIn] = Field(default_factory=list, max_length=100)
 
 
-
-
 @router.get("/products.json", summary="List products")
 def list_products(request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, Any]:
     services = request.app.state.services
@@ -77,13 +75,20 @@ def get_product(product_id: int, request: Request, principal: Principal = Depend
 
 
 @router.post("/products.json", status_code=201, summary="Create a product with its variants")
-def create_product(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_products"))) -> Response:
+def create_product(
+    request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_products"))
+) -> Response:
     services = request.app.state.services
     data = ProductIn.model_validate(unwrap(body, "product"))
     shop = services.shop()
     variants = [
-        {**v.model_dump(), "price": Money.parse(v.price, shop.currency, field="price").amount,
-         "compare_at_price": None if v.compare_at_price is None else Money.parse(v.compare_at_price, shop.currency, field="compare_at_price").amount}
+        {
+            **v.model_dump(),
+            "price": Money.parse(v.price, shop.currency, field="price").amount,
+            "compare_at_price": None
+            if v.compare_at_price is None
+            else Money.parse(v.compare_at_price, shop.currency, field="compare_at_price").amount,
+        }
         for v in (data.variants or [VariantIn()])
     ]
 
@@ -99,7 +104,9 @@ def create_product(request: Request, body: Any = Depends(json_body), principal: 
 
 
 @router.put("/products/{product_id}.json", summary="Update a product's details")
-def update_product(product_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_products"))) -> dict[str, Any]:
+def update_product(
+    product_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_products"))
+) -> dict[str, Any]:
     services = request.app.state.services
     data = unwrap(body, "product")
     allowed = {k: data[k] for k in ("title", "body_html", "vendor", "product_type", "status", "tags") if k in data}

@@ -31,8 +31,6 @@ class CustomerWrite(BaseModel):
     tax_exempt: bool | None = None
 
 
-
-
 def _json(services, found) -> dict[str, Any]:
     customer, count, spent = found
     return customer_json(customer, services.shop(), orders_count=count, total_spent=spent)
@@ -62,7 +60,9 @@ def get_customer(customer_id: int, request: Request, principal: Principal = Depe
 
 
 @router.post("/customers.json", status_code=201, summary="Create a customer")
-def create_customer(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_customers"))) -> Response:
+def create_customer(
+    request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_customers"))
+) -> Response:
     services = request.app.state.services
     data = CustomerWrite.model_validate(unwrap(body, "customer"))
 
@@ -74,7 +74,9 @@ def create_customer(request: Request, body: Any = Depends(json_body), principal:
 
 
 @router.put("/customers/{customer_id}.json", summary="Update a customer")
-def update_customer(customer_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_customers"))) -> dict[str, Any]:
+def update_customer(
+    customer_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_customers"))
+) -> dict[str, Any]:
     services = request.app.state.services
     raw = unwrap(body, "customer")
     data = CustomerWrite.model_validate(raw)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Request, Response
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ...representation.fulfillments import fulfillment_order_json
 from ...services import fulfillment_services as service
 from ...services import stock
-from ...representation.fulfillments import fulfillment_order_json
 from .. import params
 from ..auth import Principal, authenticate, require
 from ..body import json_body, unwrap
@@ -73,7 +72,7 @@ def _parse(body: Any, root: str) -> RequestIn:
 def _fo_json(services, order, fo) -> dict[str, Any]:
     try:
         location = stock.location(services, fo.assigned_location_id) if fo.assigned_location_id else None
-    except Exception:  # noqa: BLE001 - a deleted location still shows the fulfillment order
+    except Exception:
         location = None
     return fulfillment_order_json(order, fo, services.shop(), location=location)
 
@@ -121,7 +120,9 @@ def create_service(request: Request, body: Any = Depends(json_body), principal: 
 
 
 @router.put("/fulfillment_services/{service_id}.json", summary="Update a fulfillment service")
-def update_service(service_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_SERVICES)) -> Response:
+def update_service(
+    service_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_SERVICES)
+) -> Response:
     services = request.app.state.services
     data = unwrap(body, "fulfillment_service")
 
@@ -159,8 +160,7 @@ def _request(request: Request, principal: Principal, fo_id: int, action: str, da
             options["line_items"] = [li.model_dump() for li in data.line_items]
 
     def work(uow):
-        order, fo, extra = service.act(services, fo_id, action, author=principal.name, uow=uow,
-                                        api_token_id=principal.token_id, **options)
+        order, fo, extra = service.act(services, fo_id, action, author=principal.name, uow=uow, api_token_id=principal.token_id, **options)
         if action == "request_fulfillment":
             rest = extra.get("unsubmitted_fulfillment_order")
             body = {

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...domain.fulfillment_orders import HOLD_REASONS
-from ...representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from ...representation.common import only_fields
+from ...representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from ...services import fulfillment as service
 from ...services import stock
 from .. import params
@@ -105,7 +105,7 @@ def _time(value: Any, field: str) -> datetime:
         parsed = datetime.fromisoformat(value.strip().replace(" UTC", "+00:00").replace("Z", "+00:00"))
     except ValueError:
         raise ApiError(422, {field: ["must be a timestamp like 2025-02-02T14:11:00Z"]}) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 # --- fulfillment orders ----------------------------------------------------------------
@@ -135,7 +135,9 @@ def _action(request: Request, principal: Principal, fo_id: int, action: str, **o
             body = {
                 "original_fulfillment_order": _fo_json(services, order, fo),
                 "moved_fulfillment_order": _fo_json(services, order, extra["moved_fulfillment_order"]),
-                "remaining_fulfillment_order": _fo_json(services, order, extra["remaining_fulfillment_order"]) if extra.get("remaining_fulfillment_order") else None,
+                "remaining_fulfillment_order": _fo_json(services, order, extra["remaining_fulfillment_order"])
+                if extra.get("remaining_fulfillment_order")
+                else None,
             }
         else:
             body = {"fulfillment_order": _fo_json(services, order, fo)}
@@ -158,7 +160,9 @@ def _no_repeats(line_ids: list[int]) -> None:
 
 
 @router.post("/fulfillment_orders/{fo_id}/hold.json", summary="Put a fulfillment order on hold")
-def hold(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def hold(
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     data = HoldIn.model_validate(unwrap(body, "fulfillment_hold"))
     if data.reason not in HOLD_REASONS:
         raise ApiError(422, {"reason": [f"must be one of {', '.join(HOLD_REASONS)}"]})
@@ -168,42 +172,55 @@ def hold(fo_id: int, request: Request, body: Any = Depends(json_body), principal
 
 
 @router.post("/fulfillment_orders/{fo_id}/release_hold.json", summary="Release a fulfillment order's holds")
-def release_hold(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def release_hold(
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     return _action(request, principal, fo_id, "release_hold")
 
 
 @router.post("/fulfillment_orders/{fo_id}/reschedule.json", summary="Schedule a fulfillment order for later")
-def reschedule(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def reschedule(
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     data = unwrap(body, "fulfillment_order")
     return _action(request, principal, fo_id, "reschedule", new_fulfill_at=_time(data.get("new_fulfill_at"), "new_fulfill_at"))
 
 
 @router.post("/fulfillment_orders/{fo_id}/open.json", summary="Mark a scheduled fulfillment order as ready")
-def mark_open(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def mark_open(
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     return _action(request, principal, fo_id, "open")
 
 
 @router.post("/fulfillment_orders/{fo_id}/cancel.json", summary="Cancel a fulfillment order (its items get a replacement)")
-def cancel(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def cancel(
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     return _action(request, principal, fo_id, "cancel")
 
 
 @router.post("/fulfillment_orders/{fo_id}/close.json", summary="Close a fulfillment order as incomplete")
-def close(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def close(
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     data = unwrap(body, "fulfillment_order", required=False)
     return _action(request, principal, fo_id, "close", message=data.get("message"))
 
 
 @router.post("/fulfillment_orders/{fo_id}/move.json", summary="Move a fulfillment order to another location")
-def move(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def move(
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     data = unwrap(body, "fulfillment_order")
     location = data.get("new_location_id")
     if isinstance(location, bool) or not isinstance(location, int):
         raise ApiError(422, {"new_location_id": ["is required"]})
     lines = [LineQuantity.model_validate(li) for li in data.get("fulfillment_order_line_items") or []]
     _no_repeats([li.id for li in lines])
-    return _action(request, principal, fo_id, "move", new_location_id=location,
-                   line_items={li.id: li.quantity or 0 for li in lines} or None)
+    return _action(
+        request, principal, fo_id, "move", new_location_id=location, line_items={li.id: li.quantity or 0 for li in lines} or None
+    )
 
 
 # --- fulfillments -------------------------------------------------------------------------
@@ -219,16 +236,24 @@ def create(request: Request, body: Any = Depends(json_body), principal: Principa
     ]
 
     def work(uow):
-        order, f = service.create_fulfillment(services, requests, tracking=_tracking(data.tracking_info),
-                                              notify_customer=data.notify_customer, author=principal.name, uow=uow,
-                                              api_token_id=principal.token_id)
+        order, f = service.create_fulfillment(
+            services,
+            requests,
+            tracking=_tracking(data.tracking_info),
+            notify_customer=data.notify_customer,
+            author=principal.name,
+            uow=uow,
+            api_token_id=principal.token_id,
+        )
         return 201, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
     return respond(request, principal, work)
 
 
 @router.post("/orders/{order_id}/fulfillments.json", status_code=201, summary="Create a fulfillment (legacy order-scoped path)")
-def create_legacy(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def create_legacy(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
     data = LegacyFulfillmentIn.model_validate(unwrap(body, "fulfillment"))
     tracking = service.Tracking(
@@ -239,9 +264,17 @@ def create_legacy(order_id: int, request: Request, body: Any = Depends(json_body
     lines = None if data.line_items is None else [(li.id, li.quantity) for li in data.line_items]
 
     def work(uow):
-        order, f = service.create_fulfillment(services, [], tracking=tracking, notify_customer=data.notify_customer,
-                                              order_id=order_id, legacy_lines=lines, author=principal.name, uow=uow,
-                                              api_token_id=principal.token_id)
+        order, f = service.create_fulfillment(
+            services,
+            [],
+            tracking=tracking,
+            notify_customer=data.notify_customer,
+            order_id=order_id,
+            legacy_lines=lines,
+            author=principal.name,
+            uow=uow,
+            api_token_id=principal.token_id,
+        )
         return 201, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
     return respond(request, principal, work)
@@ -258,24 +291,36 @@ def _cancel(request: Request, principal: Principal, fulfillment_id: int, order_i
 
 
 @router.post("/fulfillments/{fulfillment_id}/cancel.json", summary="Cancel a fulfillment (mark as unfulfilled)")
-def cancel_fulfillment(fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def cancel_fulfillment(
+    fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     return _cancel(request, principal, fulfillment_id, None)
 
 
 @router.post("/orders/{order_id}/fulfillments/{fulfillment_id}/cancel.json", summary="Cancel a fulfillment (legacy path)")
-def cancel_fulfillment_legacy(order_id: int, fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def cancel_fulfillment_legacy(
+    order_id: int,
+    fulfillment_id: int,
+    request: Request,
+    body: Any = Depends(json_body),
+    principal: Principal = Depends(requires("write_orders")),
+) -> Response:
     return _cancel(request, principal, fulfillment_id, order_id)
 
 
 @router.post("/fulfillments/{fulfillment_id}/update_tracking.json", summary="Update a fulfillment's tracking")
-def update_tracking(fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def update_tracking(
+    fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
     data = unwrap(body, "fulfillment")
     info = TrackingInfo.model_validate(data.get("tracking_info") or {})
     notify = bool(data.get("notify_customer"))
 
     def work(uow):
-        order, f = service.update_tracking(services, fulfillment_id, _tracking(info), notify_customer=notify, author=principal.name, uow=uow)
+        order, f = service.update_tracking(
+            services, fulfillment_id, _tracking(info), notify_customer=notify, author=principal.name, uow=uow
+        )
         return 200, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
     return respond(request, principal, work)
@@ -290,7 +335,9 @@ def list_fulfillments(order_id: int, request: Request, principal: Principal = De
 
 
 @router.get("/fulfillment_orders/{fo_id}/fulfillments.json", summary="The fulfillments shipped from a fulfillment order")
-def list_fulfillment_order_fulfillments(fo_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+def list_fulfillment_order_fulfillments(
+    fo_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
+) -> dict[str, Any]:
     services = request.app.state.services
     order, fulfillments = service.fulfillments_of_fulfillment_order(services, fo_id, can_read_all=principal.can_read_all_orders)
     fields = params.field_list(request.query_params.get("fields"))
@@ -304,7 +351,9 @@ def count_fulfillments(order_id: int, request: Request, principal: Principal = D
 
 
 @router.get("/orders/{order_id}/fulfillments/{fulfillment_id}.json", summary="One fulfillment")
-def get_fulfillment(order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+def get_fulfillment(
+    order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
+) -> dict[str, Any]:
     services = request.app.state.services
     order = service.list_fulfillment_orders(services, order_id, can_read_all=principal.can_read_all_orders)
     f = next((f for f in order.fulfillments if f.id == fulfillment_id), None)
@@ -314,14 +363,26 @@ def get_fulfillment(order_id: int, fulfillment_id: int, request: Request, princi
 
 
 @router.get("/orders/{order_id}/fulfillments/{fulfillment_id}/events.json", summary="A fulfillment's shipment events")
-def list_events(order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+def list_events(
+    order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
+) -> dict[str, Any]:
     services = request.app.state.services
     rows = service.shipment_events(services, order_id, fulfillment_id)
     return {"fulfillment_events": [fulfillment_event_json(r, services.shop()) for r in rows]}
 
 
-@router.post("/orders/{order_id}/fulfillments/{fulfillment_id}/events.json", status_code=201, summary="Record a shipment event (in_transit, delivered, ...)")
-def create_event(order_id: int, fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+@router.post(
+    "/orders/{order_id}/fulfillments/{fulfillment_id}/events.json",
+    status_code=201,
+    summary="Record a shipment event (in_transit, delivered, ...)",
+)
+def create_event(
+    order_id: int,
+    fulfillment_id: int,
+    request: Request,
+    body: Any = Depends(json_body),
+    principal: Principal = Depends(requires("write_orders")),
+) -> Response:
     services = request.app.state.services
     data = EventIn.model_validate(unwrap(body, "event"))
     values = data.model_dump(exclude_none=True)

@@ -17,7 +17,6 @@ from ..writes import respond
 router = APIRouter()
 
 
-
 class Adjust(BaseModel):
     model_config = ConfigDict(extra="ignore")
     location_id: int = Field(ge=1, le=2**63 - 1)

@@ -36,8 +36,12 @@ def get_template(name: str, request: Request, principal: Principal = Depends(req
     return {"notification_template": notification_service.get_template(request.app.state.services, name)}
 
 
-@router.put("/notification_templates/{name}.json", summary="Edit a notification template; a Liquid error is refused with its line and column")
-def update_template(name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
+@router.put(
+    "/notification_templates/{name}.json", summary="Edit a notification template; a Liquid error is refused with its line and column"
+)
+def update_template(
+    name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> dict[str, Any]:
     data = unwrap(body, "notification_template")
     found = notification_service.update_template(request.app.state.services, name, _text(data, "subject"), _text(data, "body"))
     return {"notification_template": found}
@@ -48,17 +52,27 @@ def reset_template(name: str, request: Request, principal: Principal = Depends(r
     return {"notification_template": notification_service.reset_template(request.app.state.services, name)}
 
 
-@router.post("/notification_templates/{name}/preview.json", summary="Render a template (saved, or the unsaved subject/body given) against an order")
-def preview_template(name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+@router.post(
+    "/notification_templates/{name}/preview.json", summary="Render a template (saved, or the unsaved subject/body given) against an order"
+)
+def preview_template(
+    name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("read_orders"))
+) -> dict[str, Any]:
     order_id = params.integer(request.query_params.get("order_id"), "order_id")
     if order_id is None:
         raise ApiError(422, {"order_id": ["is required"]})
     data = unwrap(body, "notification_template", required=False)
-    return {"preview": notification_service.preview(request.app.state.services, name, order_id, subject=_text(data, "subject"), body=_text(data, "body"))}
+    return {
+        "preview": notification_service.preview(
+            request.app.state.services, name, order_id, subject=_text(data, "subject"), body=_text(data, "body")
+        )
+    }
 
 
 @router.post("/orders/{order_id}/notifications/{name}/resend.json", status_code=201, summary="Send a notification to the customer again")
-def resend(order_id: int, name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def resend(
+    order_id: int, name: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
 
     def work(uow):
@@ -68,7 +82,9 @@ def resend(order_id: int, name: str, request: Request, body: Any = Depends(json_
 
 
 @router.post("/orders/{order_id}/contact.json", status_code=201, summary="Email the customer a message from staff")
-def contact(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def contact(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
     data = body.get("email", body) if isinstance(body, dict) else None
     if not isinstance(data, dict):
@@ -76,7 +92,11 @@ def contact(order_id: int, request: Request, body: Any = Depends(json_body), pri
     subject, text = _text(data, "subject"), _text(data, "body")
 
     def work(uow):
-        return 201, {"notification": notification_service.contact_customer(services, order_id, subject or "", text or "", author=principal.name, uow=uow)}
+        return 201, {
+            "notification": notification_service.contact_customer(
+                services, order_id, subject or "", text or "", author=principal.name, uow=uow
+            )
+        }
 
     return respond(request, principal, work)
 
@@ -85,7 +105,8 @@ def _deliveries(request: Request, order_id: int | None) -> dict[str, Any]:
     services = request.app.state.services
     q = request.query_params
     rows = delivery_log.deliveries(
-        services, order_id=order_id,
+        services,
+        order_id=order_id,
         kind=params.choice(q.get("kind"), "kind", delivery_log.KINDS, "") or None,
         outcome=params.choice(q.get("outcome"), "outcome", delivery_log.OUTCOMES, "") or None,
         since_id=params.integer(q.get("since_id"), "since_id") or 0,
@@ -95,13 +116,18 @@ def _deliveries(request: Request, order_id: int | None) -> dict[str, Any]:
     return {"notification_deliveries": [delivery_json(r, shop) for r in rows]}
 
 
-@router.get("/orders/{order_id}/notification_deliveries.json", summary="Every attempt at the order's emails and fulfillment-service notifications, oldest first")
+@router.get(
+    "/orders/{order_id}/notification_deliveries.json",
+    summary="Every attempt at the order's emails and fulfillment-service notifications, oldest first",
+)
 def order_deliveries(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     order_service.get_order(request.app.state.services, order_id, can_read_all=principal.can_read_all_orders)
     return _deliveries(request, order_id)
 
 
-@router.get("/notification_deliveries.json", summary="Attempts at emails and fulfillment-service notifications; filter by kind, outcome, since_id")
+@router.get(
+    "/notification_deliveries.json", summary="Attempts at emails and fulfillment-service notifications; filter by kind, outcome, since_id"
+)
 def all_deliveries(request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     # Across orders there is no cheap age filter, so this list needs the all-orders scope.
     require(principal, "read_all_orders")

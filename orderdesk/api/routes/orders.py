@@ -29,8 +29,17 @@ STATUSES = ("open", "closed", "cancelled", "any")
 FINANCIAL = ("authorized", "pending", "paid", "partially_paid", "refunded", "voided", "partially_refunded", "expired", "unpaid", "any")
 FULFILLMENT = ("shipped", "partial", "unshipped", "any", "unfulfilled", "fulfilled", "restocked")
 FILTER_PARAMS = (
-    "ids", "since_id", "created_at_min", "created_at_max", "updated_at_min", "updated_at_max",
-    "processed_at_min", "processed_at_max", "status", "financial_status", "fulfillment_status",
+    "ids",
+    "since_id",
+    "created_at_min",
+    "created_at_max",
+    "updated_at_min",
+    "updated_at_max",
+    "processed_at_min",
+    "processed_at_max",
+    "status",
+    "financial_status",
+    "fulfillment_status",
     "attribution_app_id",
 )
 
@@ -53,8 +62,6 @@ def _filter(request: Request, raw: dict[str, str], principal: Principal, custome
         customer_id=customer_id,
         visible_since=order_service.visible_since(services, principal.can_read_all_orders),
     )
-
-
 
 
 def list_response(request: Request, principal: Principal, customer_id: int | None = None) -> Response:
@@ -128,7 +135,9 @@ def create_order(request: Request, body: Any = Depends(json_body), principal: Pr
 
 
 @router.put("/orders/{order_id}.json", summary="Update an order's note, tags, contact details or shipping address")
-def update_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
+def update_order(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> dict[str, Any]:
     services = request.app.state.services
     data = unwrap(body, "order")
     if "id" in data and data["id"] not in (None, order_id):
@@ -155,21 +164,37 @@ def _order_action(request: Request, principal: Principal, action) -> Response:
 
 
 @router.post("/orders/{order_id}/close.json", summary="Close (archive) an order")
-def close_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def close_order(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
-    return _order_action(request, principal, lambda uow: order_service.close_order(
-        services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow))
+    return _order_action(
+        request,
+        principal,
+        lambda uow: order_service.close_order(
+            services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
+        ),
+    )
 
 
 @router.post("/orders/{order_id}/open.json", summary="Re-open (unarchive) an order")
-def open_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def open_order(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
-    return _order_action(request, principal, lambda uow: order_service.open_order(
-        services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow))
+    return _order_action(
+        request,
+        principal,
+        lambda uow: order_service.open_order(
+            services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
+        ),
+    )
 
 
 @router.post("/orders/{order_id}/cancel.json", summary="Cancel an order: void authorizations; refund, restock and notify when asked")
-def cancel_order(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def cancel_order(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
     # The Python client sends options in the query string ("email=True"); others send a body.
     options: dict[str, Any] = dict(request.query_params)
@@ -192,8 +217,15 @@ def cancel_order(order_id: int, request: Request, body: Any = Depends(json_body)
 
     def work(uow):
         outcome = payment_service.cancel_order(
-            services, order_id, reason=str(reason) if reason is not None else None, restock=restock, email=email,
-            refund=refund, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow,
+            services,
+            order_id,
+            reason=str(reason) if reason is not None else None,
+            restock=restock,
+            email=email,
+            refund=refund,
+            author=principal.name,
+            can_read_all=principal.can_read_all_orders,
+            uow=uow,
         )
         return 200, {"order": order_json(outcome.order, services.shop())}
 

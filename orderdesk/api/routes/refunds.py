@@ -61,10 +61,12 @@ def refund_request(data: dict[str, Any], *, with_transactions: bool = True) -> R
     return RefundRequest(
         lines=tuple(LineRequest(li.line_item_id, li.quantity, li.restock_type, li.location_id) for li in refund.refund_line_items),
         shipping_full=bool(refund.shipping and refund.shipping.full_refund),
-        shipping_amount=None if refund.shipping is None or refund.shipping.amount is None else to_decimal(refund.shipping.amount, field="shipping"),
-        transactions=None if refund.transactions is None or not with_transactions else tuple(
-            TransactionRequest(t.parent_id, to_decimal(t.amount, field="transactions"), t.gateway) for t in refund.transactions
-        ),
+        shipping_amount=None
+        if refund.shipping is None or refund.shipping.amount is None
+        else to_decimal(refund.shipping.amount, field="shipping"),
+        transactions=None
+        if refund.transactions is None or not with_transactions
+        else tuple(TransactionRequest(t.parent_id, to_decimal(t.amount, field="transactions"), t.gateway) for t in refund.transactions),
         note=refund.note,
         notify=refund.notify,
         currency=refund.currency,
@@ -76,10 +78,10 @@ def amount_refund(amount: Any, currency: Any) -> RefundRequest:
     return RefundRequest(amount=value, currency=None if currency is None else str(currency))
 
 
-
-
 @router.post("/orders/{order_id}/refunds/calculate.json", summary="Calculate a suggested refund")
-def calculate(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+def calculate(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("read_orders"))
+) -> dict[str, Any]:
     services = request.app.state.services
     data = unwrap(body, "refund", required=False)
     order, refund_plan = payment_service.calculate_refund(
@@ -89,13 +91,17 @@ def calculate(order_id: int, request: Request, body: Any = Depends(json_body), p
 
 
 @router.post("/orders/{order_id}/refunds.json", status_code=201, summary="Create a refund (accepts Idempotency-Key)")
-def create(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def create(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
     data = unwrap(body, "refund")
     spec = refund_request(data)
 
     def work(uow):
-        outcome = payment_service.create_refund(services, order_id, spec, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow)
+        outcome = payment_service.create_refund(
+            services, order_id, spec, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
+        )
         shop = services.shop()
         if outcome.refund is None:
             messages = [f"{t.gateway}: {t.message or t.error_code or t.status}" for t in outcome.failures]

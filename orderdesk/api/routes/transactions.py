@@ -51,8 +51,6 @@ def _amount(value) -> Decimal | None:
     return to_decimal(value, field="amount")
 
 
-
-
 @router.get("/orders/{order_id}/transactions.json", summary="List an order's transactions")
 def list_transactions(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
@@ -71,7 +69,9 @@ def count_transactions(order_id: int, request: Request, principal: Principal = D
 
 
 @router.get("/orders/{order_id}/transactions/{transaction_id}.json", summary="Get one transaction")
-def get_transaction(order_id: int, transaction_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+def get_transaction(
+    order_id: int, transaction_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
+) -> dict[str, Any]:
     services = request.app.state.services
     order = payment_service.list_transactions(services, order_id, can_read_all=principal.can_read_all_orders)
     tx = next((t for t in order.transactions if t.id == transaction_id), None)
@@ -81,9 +81,14 @@ def get_transaction(order_id: int, transaction_id: int, request: Request, princi
     return {"transaction": only_fields(transaction_json(order, tx, services.shop()), fields)}
 
 
-@router.post("/orders/{order_id}/transactions.json", status_code=201,
-             summary="Create a transaction: authorize, capture, sale or void (accepts Idempotency-Key)")
-def create_transaction(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+@router.post(
+    "/orders/{order_id}/transactions.json",
+    status_code=201,
+    summary="Create a transaction: authorize, capture, sale or void (accepts Idempotency-Key)",
+)
+def create_transaction(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
     data = TransactionIn.model_validate(unwrap(body, "transaction"))
     source = data.source or request.query_params.get("source")
@@ -113,7 +118,9 @@ def create_transaction(order_id: int, request: Request, body: Any = Depends(json
 
 
 @router.post("/orders/{order_id}/mark_as_paid.json", summary="Mark the order as paid (orderdesk extension)")
-def mark_as_paid(order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def mark_as_paid(
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+) -> Response:
     services = request.app.state.services
 
     def work(uow):

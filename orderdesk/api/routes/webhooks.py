@@ -99,7 +99,9 @@ def create_webhook(version: str, request: Request, body: Any = Depends(json_body
 
 
 @router.put("/webhooks/{webhook_id}.json", summary="Update a webhook subscription")
-def update_webhook(webhook_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(_principal)) -> dict[str, Any]:
+def update_webhook(
+    webhook_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(_principal)
+) -> dict[str, Any]:
     services = request.app.state.services
     data = unwrap(body, "webhook")
     current = service.get_subscription(services, webhook_id)
