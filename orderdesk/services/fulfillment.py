@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from ..db.uow import UnitOfWork
-from ..domain import fulfilling
+from ..domain import fulfillment_automation, fulfillment_orders, fulfillments, holds, routing
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import ShipmentUpdated
-from ..domain.fulfillment_orders import LIVE, FulfillmentOrder
+from ..domain.fulfillment_order_rules import LIVE
+from ..domain.fulfillment_orders import FulfillmentOrder
 from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.tracking import tracking_urls as carrier_urls
@@ -66,10 +67,10 @@ def _commit(
         if f.status == "cancelled" and f.updated_at == at:
             inventory.ship(uow, order, f.quantities, at, back=True)
             lines = True
-    fulfilling.assign_services(order, uow.fulfillment_services.by_location())
+    routing.assign_services(order, uow.fulfillment_services.by_location())
     uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders or [])
     for original, remaining, _split, who in splits:
-        fulfilling.note_change(order, remaining, "split", at, who, f"from fulfillment order {original.id}")
+        fulfillment_orders.note_change(order, remaining, "split", at, who, f"from fulfillment order {original.id}")
     uow.orders.save(order, lines=lines)
     rows = [outbox.webhook("fulfillments/create", order.id, fulfillment_rest_json(order, f, shop), at) for f in new_fulfillments]
     rows += [outbox.webhook("fulfillments/update", order.id, fulfillment_rest_json(order, f, shop), at) for f in changed_fulfillments]
@@ -106,12 +107,12 @@ def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) ->
     shop = services.shop()
     if order.fulfillment_orders is None:
         uow.orders.load_fulfillment_orders(order)
-    if fulfilling.assign_services(order, uow.fulfillment_services.by_location()):
+    if routing.assign_services(order, uow.fulfillment_services.by_location()):
         uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
     if shop.fulfillment_automation == "manual" and not shop.hold_unpaid_fulfillment:
         return
     before = [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]
-    made = fulfilling.apply_automation(order, at, mode=shop.fulfillment_automation, hold_unpaid=shop.hold_unpaid_fulfillment)
+    made = fulfillment_automation.apply_automation(order, at, mode=shop.fulfillment_automation, hold_unpaid=shop.hold_unpaid_fulfillment)
     for f in made:
         uow.orders.add_fulfillment(order.id, f)
     if made or before != [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]:
@@ -133,7 +134,7 @@ def find_fulfillment_order(services: Services, fo_id: int) -> tuple[Order, Fulfi
         order = uow.orders.get(order_id, fulfillment_orders=True) if order_id else None
     if order is None:
         raise NotFound("Not Found")
-    return order, fulfilling.fulfillment_order(order, fo_id)
+    return order, fulfillment_orders.fulfillment_order(order, fo_id)
 
 
 def fulfillments_of_fulfillment_order(services: Services, fo_id: int, *, can_read_all: bool = True) -> tuple[Order, list[Fulfillment]]:
@@ -177,11 +178,11 @@ def create_fulfillment(
         order = _load(uow, services, order_id)
         was = order.fulfillment_status
         if legacy_lines is not None or not requests:
-            pairs = fulfilling.legacy_requests(order, legacy_lines)
+            pairs = fulfillments.legacy_requests(order, legacy_lines)
         else:
-            pairs = [(fulfilling.fulfillment_order(order, fo_id), wanted) for fo_id, wanted in requests]
+            pairs = [(fulfillment_orders.fulfillment_order(order, fo_id), wanted) for fo_id, wanted in requests]
         _check_service_owner(uow, [fo for fo, _ in pairs], api_token_id)
-        f = fulfilling.fulfill(
+        f = fulfillments.fulfill(
             order,
             pairs,
             at,
@@ -231,7 +232,7 @@ def _fulfillment(order: Order, fulfillment_id: int) -> Fulfillment:
 def cancel_fulfillment(
     services: Services, fulfillment_id: int, *, order_id: int | None = None, author: str | None = None, uow: UnitOfWork | None = None
 ) -> tuple[Order, Fulfillment]:
-    """Mark as unfulfilled: cancel the fulfillment; its items are to fulfil again (see fulfilling.cancel_fulfillment)."""
+    """Mark as unfulfilled: cancel the fulfillment; its items are to fulfil again (see fulfillments.cancel_fulfillment)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
         owner = uow.orders.order_id_for_fulfillment(fulfillment_id)
@@ -240,7 +241,7 @@ def cancel_fulfillment(
         order = _load(uow, services, owner)
         was = order.fulfillment_status
         f = _fulfillment(order, fulfillment_id)
-        fulfilling.cancel_fulfillment(order, f, at, author)
+        fulfillments.cancel_fulfillment(order, f, at, author)
         _forget_deleted_services(uow, order, at)
         _commit(uow, services, order, at, was, changed_fulfillments=[f])
     return order, f
@@ -287,8 +288,8 @@ def add_shipment_event(
     """A carrier scan (in_transit, out_for_delivery, delivered, ...): it sets the shipment status."""
     at = services.clock.now()
     status = values["status"]
-    if status not in fulfilling.SHIPMENT_STATUSES:
-        raise InvalidInput(f"status must be one of {', '.join(fulfilling.SHIPMENT_STATUSES)}", field="status")
+    if status not in fulfillments.SHIPMENT_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(fulfillments.SHIPMENT_STATUSES)}", field="status")
     with writing(services, uow) as uow:
         order = _load(uow, services, order_id)
         f = _fulfillment(order, fulfillment_id)
@@ -329,13 +330,13 @@ def act(
             raise NotFound("Not Found")
         order = _load(uow, services, order_id)
         was = order.fulfillment_status
-        fo = fulfilling.fulfillment_order(order, fo_id)
+        fo = fulfillment_orders.fulfillment_order(order, fo_id)
         extra: dict[str, Any] = {}
         topics = []
         splits = []
         if action == "hold":
             before = {line.id: line.quantity for line in fo.lines}
-            first, remaining = fulfilling.hold(
+            first, remaining = holds.hold(
                 order, fo, options["reason"], options.get("reason_notes"), at, line_quantities=options.get("line_items"), author=author
             )
             topics = [("fulfillment_holds/added", fo)] + ([(FO_TOPICS["held"], fo)] if first else [])
@@ -350,11 +351,11 @@ def act(
                 splits.append((fo, remaining, split, author))
         elif action == "release_hold":
             if fo.release_hold(at):
-                fulfilling.note_change(order, fo, "hold_released", at, author)
+                fulfillment_orders.note_change(order, fo, "hold_released", at, author)
                 topics = [("fulfillment_holds/released", fo), (FO_TOPICS["hold_released"], fo)]
         elif action == "reschedule":
             fo.reschedule(options["new_fulfill_at"], at)
-            fulfilling.note_change(order, fo, "rescheduled", at, author, f"to {options['new_fulfill_at']:%Y-%m-%d %H:%M} UTC")
+            fulfillment_orders.note_change(order, fo, "rescheduled", at, author, f"to {options['new_fulfill_at']:%Y-%m-%d %H:%M} UTC")
             topics = [(FO_TOPICS["rescheduled"], fo)]
             uow.outbox.add_many(
                 [
@@ -365,20 +366,20 @@ def act(
             )
         elif action == "open":
             fo.mark_open(at)
-            fulfilling.note_change(order, fo, "opened", at, author)
+            fulfillment_orders.note_change(order, fo, "opened", at, author)
         elif action == "cancel":
             # Cancelling before the service accepted withdraws the request: it is told, as for a cancellation request.
             # (The notice lists what was requested, so it is written before the units leave.)
             notices = _withdrawal_notices(uow, order, fo, at) if fo.service_id is not None and fo.request_status == "submitted" else []
-            replacement = fulfilling.cancel_fulfillment_order(order, fo, at)
+            replacement = fulfillment_orders.cancel_fulfillment_order(order, fo, at)
             uow.outbox.add_many(notices)
-            fulfilling.note_change(order, fo, "cancelled", at, author)
+            fulfillment_orders.note_change(order, fo, "cancelled", at, author)
             topics = [(FO_TOPICS["cancelled"], fo)]
             if replacement is not None:
                 extra["replacement_fulfillment_order"] = replacement
         elif action == "close":
             fo.close(at, options.get("message"))
-            fulfilling.note_change(order, fo, "closed", at, author, options.get("message") or "")
+            fulfillment_orders.note_change(order, fo, "closed", at, author, options.get("message") or "")
         elif action == "move":
             extra.update(_move(uow, order, fo, options["new_location_id"], options.get("line_items"), at, author))
             topics = [(FO_TOPICS["moved"], fo)]
@@ -428,7 +429,7 @@ def _move(
                     f"{line.name} is not stocked at location {location_id} ({have or 0} available, {fl.quantity} needed)",
                     field="new_location_id",
                 )
-    moved, remaining = fulfilling.move(order, fo, location_id, line_items, at, author)
+    moved, remaining = routing.move(order, fo, location_id, line_items, at, author)
     return {"moved_fulfillment_order": moved, "remaining_fulfillment_order": remaining}
 
 
@@ -448,7 +449,7 @@ def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
             return
         for fo in due:
             fo.mark_open(at)
-            fulfilling.note_change(order, fo, "scheduled_released", at, "orderdesk")
+            fulfillment_orders.note_change(order, fo, "scheduled_released", at, "orderdesk")
         _commit(uow, services, order, at, order.fulfillment_status, fo_topics=[(FO_TOPICS["scheduled_released"], fo) for fo in due])
 
 

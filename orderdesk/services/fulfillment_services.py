@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ..db.uow import UnitOfWork
-from ..domain import fulfilling
+from ..domain import fulfillment_orders, routing
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.fulfillment_orders import FulfillmentOrder
 from ..domain.order import Order
@@ -262,9 +262,9 @@ def act(
             raise NotFound("Not Found")
         order = fo_service._load(uow, services, order_id)
         was = order.fulfillment_status
-        fo = fulfilling.fulfillment_order(order, fo_id)
+        fo = fulfillment_orders.fulfillment_order(order, fo_id)
         # A fulfillment order that landed at a service's location before the hook ran.
-        fulfilling.assign_services(order, uow.fulfillment_services.by_location())
+        routing.assign_services(order, uow.fulfillment_services.by_location())
         service = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
         if action in SERVICE_ANSWERS and service is not None and not owned_by(service, api_token_id):
             raise InvalidInput(f"Only the app that registered {service['name']} can answer its requests.", field="fulfillment_order")
@@ -285,7 +285,7 @@ def act(
             fo.request_cancellation(message, at)
         elif action == "accept_cancellation":
             # As with a merchant's cancel: what was not shipped is to fulfil again.
-            replacement = fulfilling.cancel_fulfillment_order(order, fo, at, by_service=True, message=message)
+            replacement = fulfillment_orders.cancel_fulfillment_order(order, fo, at, by_service=True, message=message)
             if replacement is not None:
                 extra["replacement_fulfillment_order"] = replacement
             topics.append((fo_service.FO_TOPICS["cancelled"], fo))
@@ -294,7 +294,7 @@ def act(
         detail = service["name"] if service is not None else ""
         if message:
             detail = f"{detail} ({message})" if detail else message
-        fulfilling.note_change(order, fo, note, at, author, detail)
+        fulfillment_orders.note_change(order, fo, note, at, author, detail)
         fo_service._commit(uow, services, order, at, was, fo_topics=topics)
         if service is not None:
             uow.outbox.add_many(notices(service, action, order, fo, message, at))
@@ -339,7 +339,7 @@ def assigned(
                     continue
                 orders[order_id] = loaded
             order = orders[order_id]
-            out.append((order, fulfilling.fulfillment_order(order, fo_id)))
+            out.append((order, fulfillment_orders.fulfillment_order(order, fo_id)))
     return out
 
 

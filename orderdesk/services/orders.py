@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..db.uow import UnitOfWork
-from ..domain import fulfilling
+from ..domain import routing
 from ..domain.customer import Customer
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.money import Money, MoneyBag, check_currency
@@ -291,7 +291,7 @@ def create_order(
             payments.charge(order, spec, at, author)
         payments.set_expiry(order)
         inventory.commit_for_order(uow, order, data.inventory_behaviour, at)
-        fulfilling.assign_fulfillment_orders(order, services.default_location_id(), at)
+        routing.assign_fulfillment_orders(order, services.default_location_id(), at)
         customer = _resolve_customer(uow, data.customer, order.email, at, shop.currency)
         if customer is not None:
             order.customer_id, order.customer = customer.id, customer

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..db.uow import UnitOfWork
-from ..domain import fulfilling, ledger
+from ..domain import fulfillment_orders, ledger
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import PaymentReminderQueued
 from ..domain.money import Money, MoneyBag
@@ -435,7 +435,7 @@ def create_refund(
         refund, failed = _refund_with_stock(uow, order, request, at, author)
         if refund is not None and refund.lines:
             uow.orders.load_fulfillment_orders(order)
-            if fulfilling.trim_to_owed(order, at):
+            if fulfillment_orders.trim_to_owed(order, at):
                 uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
         _commit_refund(uow, services, order, refund, failed, at, was, lines_changed=refund is not None and bool(refund.lines))
     return RefundOutcome(order, refund, failed)
@@ -462,7 +462,7 @@ def cancel_order(
         uow.orders.load_fulfillment_orders(order)
         was = (order.financial_status == "paid", order.fulfillment_status)
         order.check_cancellable(reason or "other")
-        fulfilling.check_cancellable(order)
+        fulfillment_orders.check_cancellable(order)
         voids = [
             _run(order, TransactionSpec(kind="void", parent_id=auth.id), at, author)
             for auth in ledger.open_authorizations(order.transactions, at)
@@ -478,7 +478,7 @@ def cancel_order(
                 )
         order.cancel(at, reason=reason, restock=restock, notify_customer=email, author=author)
         # Nothing is left to ship, so no fulfillment order may offer to ship it.
-        if fulfilling.close_for_cancelled_order(order, at):
+        if fulfillment_orders.close_for_cancelled_order(order, at):
             uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
         inventory.release_restocked(uow, order, at)
         if voids:

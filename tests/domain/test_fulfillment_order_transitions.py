@@ -13,17 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from orderdesk.domain.errors import InvalidInput, InvalidTransition
-from orderdesk.domain.fulfillment_orders import (
-    HOLD_REASONS,
-    REQUEST_LOCKS,
-    REQUEST_STATUSES,
-    SERVICE_MAY_SHIP,
-    STATUSES,
-    TRANSITIONS,
-    FulfillmentOrder,
-    FulfillmentOrderLine,
-    admin_status,
-)
+from orderdesk.domain.fulfillment_order_rules import HOLD_REASONS, REQUEST_LOCKS, REQUEST_STATUSES, SERVICE_MAY_SHIP, STATUSES, TRANSITIONS
+from orderdesk.domain.fulfillment_orders import FulfillmentOrder, FulfillmentOrderLine, admin_status
 
 T0 = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
 LATER = T0 + timedelta(days=3)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ...domain.fulfillment_orders import HOLD_REASONS
+from ...domain.fulfillment_order_rules import HOLD_REASONS
 from ...representation.common import only_fields
 from ...representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from ...services import fulfillment as service
