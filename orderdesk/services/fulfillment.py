@@ -19,7 +19,7 @@ from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.tracking import tracking_urls as carrier_urls
 from ..representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
-from . import inventory, outbox
+from . import outbox, stock
 from .context import Services
 from .loading import visible_since
 from .transaction import writing
@@ -60,12 +60,12 @@ def _commit(
     shop = services.shop()
     for f in new_fulfillments:
         uow.orders.add_fulfillment(order.id, f)
-        inventory.ship(uow, order, f.quantities, at)
+        stock.ship(uow, order, f.quantities, at)
         lines = True
     for f in changed_fulfillments:
         uow.orders.save_fulfillment(order.id, f)
         if f.status == "cancelled" and f.updated_at == at:
-            inventory.ship(uow, order, f.quantities, at, back=True)
+            stock.ship(uow, order, f.quantities, at, back=True)
             lines = True
     routing.assign_services(order, uow.fulfillment_services.by_location())
     uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders or [])
@@ -417,11 +417,11 @@ def _move(
     if location_id == fo.assigned_location_id:
         raise InvalidInput("the fulfillment order is already at that location", field="new_location_id")
     moving = fo.split_off(line_items)
-    stock = uow.inventory.stock_for_variants([li.variant_id for li in order.line_items if li.variant_id])
+    levels = uow.inventory.stock_for_variants([li.variant_id for li in order.line_items if li.variant_id])
     by_line = {li.id: li for li in order.line_items}
     for fl in moving:
         line = by_line[fl.line_item_id]
-        entry = stock.get(line.variant_id) if line.variant_id else None
+        entry = levels.get(line.variant_id) if line.variant_id else None
         if entry is not None:
             have = dict(entry["levels"]).get(location_id)
             if have is None or (have < fl.quantity and entry["policy"] != "continue"):

@@ -32,7 +32,7 @@ from ..schemas.orders import (
     TaxLineIn,
 )
 from . import fulfillment as fulfillment_service
-from . import inventory, outbox, payments
+from . import outbox, payments, stock
 from .context import Services
 from .loading import load_for_change, visible_since
 from .transaction import writing
@@ -290,7 +290,7 @@ def create_order(
             # Payments the shopper makes now go through the gateway; a decline leaves the order pending.
             payments.charge(order, spec, at, author)
         payments.set_expiry(order)
-        inventory.commit_for_order(uow, order, data.inventory_behaviour, at)
+        stock.commit_for_order(uow, order, data.inventory_behaviour, at)
         routing.assign_fulfillment_orders(order, services.default_location_id(), at)
         customer = _resolve_customer(uow, data.customer, order.email, at, shop.currency)
         if customer is not None:

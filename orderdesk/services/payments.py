@@ -22,7 +22,7 @@ from ..domain.payments import Transaction
 from ..domain.refunds import Refund, RefundPlan, RefundRequest, plan
 from ..gateways import PaymentGateway, PaymentMethod, registry
 from ..representation.payments import refund_json, transaction_json
-from . import fulfillment, inventory, outbox
+from . import fulfillment, outbox, stock
 from .context import Services
 from .loading import load_for_change, visible_since
 from .transaction import writing
@@ -383,7 +383,7 @@ def _refund(order: Order, request: RefundRequest, at: datetime, author: str | No
 def _refund_with_stock(uow: UnitOfWork, order: Order, request: RefundRequest, at: datetime, author: str | None):
     refund, failed = _refund(order, request, at, author)
     if refund is not None:
-        inventory.apply_refund(uow, order, refund, at)
+        stock.apply_refund(uow, order, refund, at)
     return refund, failed
 
 
@@ -480,7 +480,7 @@ def cancel_order(
         # Nothing is left to ship, so no fulfillment order may offer to ship it.
         if fulfillment_orders.close_for_cancelled_order(order, at):
             uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
-        inventory.release_restocked(uow, order, at)
+        stock.release_restocked(uow, order, at)
         if voids:
             uow.orders.add_transactions(order.id, voids)
         _commit_refund(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from orderdesk.db import queries
-from orderdesk.services import stock
+from orderdesk.services import inventory
 from orderdesk.services.clock import FixedClock
 from orderdesk.worker.runner import Worker
 from tests.api.test_golden_shapes import assert_same_shape
@@ -31,7 +31,7 @@ def example(resource: str, test: str) -> dict:
 
 
 def second_location(services) -> dict:
-    return dict(stock.create_location(services, {"name": "Second"}))
+    return dict(inventory.create_location(services, {"name": "Second"}))
 
 
 def shape(ours: dict, golden: dict) -> None:
@@ -111,7 +111,7 @@ def test_nested_objects_have_the_documented_keys(api):
 
 def test_destination_and_origin_hold_real_data(api, services):
     order = create_order(api, financial_status="paid")
-    where = stock.create_location(
+    where = inventory.create_location(
         services, {"name": "Depot", "address1": "1 Quay", "address2": "Unit 4", "city": "Leeds", "country_code": "GB", "zip": "LS1 4AP"}
     )
     fo = one_fo(api, order["id"])

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ...representation.fulfillments import fulfillment_order_json
 from ...services import fulfillment_services as service
-from ...services import stock
+from ...services import inventory
 from .. import params
 from ..auth import Principal, authenticate, require
 from ..body import json_body, unwrap
@@ -71,7 +71,7 @@ def _parse(body: Any, root: str) -> RequestIn:
 
 def _fo_json(services, order, fo) -> dict[str, Any]:
     try:
-        location = stock.location(services, fo.assigned_location_id) if fo.assigned_location_id else None
+        location = inventory.location(services, fo.assigned_location_id) if fo.assigned_location_id else None
     except Exception:
         location = None
     return fulfillment_order_json(order, fo, services.shop(), location=location)

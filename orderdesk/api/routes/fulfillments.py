@@ -12,7 +12,7 @@ from ...domain.fulfillment_order_rules import HOLD_REASONS
 from ...representation.common import only_fields
 from ...representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from ...services import fulfillment as service
-from ...services import stock
+from ...services import inventory
 from .. import params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
@@ -94,7 +94,7 @@ def _tracking(info: TrackingInfo | None) -> service.Tracking:
 
 
 def _fo_json(services, order, fo) -> dict[str, Any]:
-    location = stock.location(services, fo.assigned_location_id) if fo.assigned_location_id else None
+    location = inventory.location(services, fo.assigned_location_id) if fo.assigned_location_id else None
     return fulfillment_order_json(order, fo, services.shop(), location=location)
 
 

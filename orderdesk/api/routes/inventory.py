@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...representation.inventory import item_json, level_json, location_json
-from ...services import stock
+from ...services import inventory
 from .. import pagination, params
 from ..auth import Principal, requires
 from ..body import json_body
@@ -34,26 +34,26 @@ class SetLevel(BaseModel):
 @router.get("/locations.json", summary="List locations")
 def list_locations(request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, Any]:
     shop = request.app.state.services.shop()
-    return {"locations": [location_json(r, shop) for r in stock.locations(request.app.state.services)]}
+    return {"locations": [location_json(r, shop) for r in inventory.locations(request.app.state.services)]}
 
 
 @router.get("/locations/count.json", summary="Count locations")
 def count_locations(request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, int]:
-    return {"count": len(stock.locations(request.app.state.services))}
+    return {"count": len(inventory.locations(request.app.state.services))}
 
 
 @router.get("/locations/{location_id}.json", summary="Get one location")
 def get_location(location_id: int, request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, Any]:
     services = request.app.state.services
-    return {"location": location_json(stock.location(services, location_id), services.shop())}
+    return {"location": location_json(inventory.location(services, location_id), services.shop())}
 
 
 @router.get("/locations/{location_id}/inventory_levels.json", summary="Inventory levels at a location")
 def location_levels(location_id: int, request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
-    stock.location(services, location_id)
+    inventory.location(services, location_id)
     limit = pagination.parse_limit(request.query_params.get("limit"))
-    rows = stock.levels(services, location_ids=(location_id,), limit=limit)
+    rows = inventory.levels(services, location_ids=(location_id,), limit=limit)
     return {"inventory_levels": [level_json(r, services.shop()) for r in rows]}
 
 
@@ -61,7 +61,7 @@ def location_levels(location_id: int, request: Request, principal: Principal = D
 def list_levels(request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
     q = request.query_params
-    rows = stock.levels(
+    rows = inventory.levels(
         services,
         item_ids=params.id_list(q.get("inventory_item_ids"), "inventory_item_ids"),
         location_ids=params.id_list(q.get("location_ids"), "location_ids"),
@@ -76,7 +76,7 @@ def adjust(request: Request, body: Any = Depends(json_body), principal: Principa
     data = Adjust.model_validate(body if isinstance(body, dict) else {})
 
     def work(uow):
-        row = stock.adjust(services, data.inventory_item_id, data.location_id, data.available_adjustment, uow=uow)
+        row = inventory.adjust(services, data.inventory_item_id, data.location_id, data.available_adjustment, uow=uow)
         return 200, {"inventory_level": level_json(row, services.shop())}
 
     return respond(request, principal, work)
@@ -88,7 +88,7 @@ def set_level(request: Request, body: Any = Depends(json_body), principal: Princ
     data = SetLevel.model_validate(body if isinstance(body, dict) else {})
 
     def work(uow):
-        row = stock.set_available(services, data.inventory_item_id, data.location_id, data.available, uow=uow)
+        row = inventory.set_available(services, data.inventory_item_id, data.location_id, data.available, uow=uow)
         return 200, {"inventory_level": level_json(row, services.shop())}
 
     return respond(request, principal, work)
@@ -98,10 +98,10 @@ def set_level(request: Request, body: Any = Depends(json_body), principal: Princ
 def list_items(request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
     ids = params.id_list(request.query_params.get("ids"), "ids")
-    return {"inventory_items": [item_json(r, services.shop()) for r in stock.items(services, ids)] if ids else []}
+    return {"inventory_items": [item_json(r, services.shop()) for r in inventory.items(services, ids)] if ids else []}
 
 
 @router.get("/inventory_items/{item_id}.json", summary="Get one inventory item")
 def get_item(item_id: int, request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
-    return {"inventory_item": item_json(stock.item(services, item_id), services.shop())}
+    return {"inventory_item": item_json(inventory.item(services, item_id), services.shop())}
