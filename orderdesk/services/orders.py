@@ -31,8 +31,8 @@ from ..schemas.orders import (
     OrderUpdate,
     TaxLineIn,
 )
+from . import cancellation, outbox, payments, stock
 from . import fulfillment as fulfillment_service
-from . import outbox, payments, stock
 from .context import Services
 from .loading import load_for_change, visible_since
 from .transaction import writing
@@ -434,8 +434,8 @@ def open_order(
 
 
 def cancel_order(services: Services, order_id: int, **options: Any) -> Order:
-    """Cancel an order (see ``payments.cancel_order``: voids, refunds, restock, notice)."""
-    return payments.cancel_order(services, order_id, **options).order
+    """Cancel an order (see ``cancellation.cancel_order``: voids, refunds, restock, notice)."""
+    return cancellation.cancel_order(services, order_id, **options).order
 
 
 def delete_order(services: Services, order_id: int, *, can_read_all: bool = True, uow: UnitOfWork | None = None) -> None:

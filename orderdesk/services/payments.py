@@ -1,4 +1,4 @@
-"""Payment use cases: authorize, capture, sale, void, mark as paid, expire, refund, cancel.
+"""Payment use cases: authorize, capture, sale, void, mark as paid, expire (refunds: refunds.py; cancel: cancellation.py).
 
 Each runs in one transaction that holds the order's row lock while the gateway is asked,
 so two requests can never capture or refund the same money twice. Every gateway answer,
@@ -13,16 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from ..db.uow import UnitOfWork
-from ..domain import fulfillment_orders, ledger
+from ..domain import ledger
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import PaymentReminderQueued
 from ..domain.money import Money, MoneyBag
 from ..domain.order import Order
 from ..domain.payments import Transaction
-from ..domain.refunds import Refund, RefundPlan, RefundRequest, plan
 from ..gateways import PaymentGateway, PaymentMethod, registry
-from ..representation.payments import refund_json, transaction_json
-from . import fulfillment, outbox, stock
+from ..representation.payments import transaction_json
+from . import fulfillment, outbox
 from .context import Services
 from .loading import load_for_change, visible_since
 from .transaction import writing
@@ -51,7 +50,7 @@ class TransactionSpec:
     test: bool = False
 
 
-def _bag(order: Order, amount: Decimal) -> MoneyBag:
+def amount_in_both(order: Order, amount: Decimal) -> MoneyBag:
     """Presentment money with its shop-currency equivalent at the order's own rate."""
     total = order.totals.total
     rate = total.shop.amount / total.presentment.amount if total.presentment.amount else Decimal(1)
@@ -85,7 +84,7 @@ def _record(
     tx = Transaction(
         kind=kind,
         status=result.status,
-        amount=_bag(order, amount),
+        amount=amount_in_both(order, amount),
         gateway=gw.name,
         parent_id=parent.id if parent else None,
         authorization=result.authorization or (parent.authorization if parent else None),
@@ -104,7 +103,7 @@ def _record(
     return tx
 
 
-def _run(order: Order, spec: TransactionSpec, at: datetime, author: str | None) -> Transaction:
+def run_transaction(order: Order, spec: TransactionSpec, at: datetime, author: str | None) -> Transaction:
     txs = order.transactions
     outstanding = order.total_outstanding
     if spec.kind == "refund":
@@ -190,7 +189,7 @@ def processes(gateway_name: str | None) -> bool:
 
 def charge(order: Order, spec: TransactionSpec, at: datetime, author: str | None) -> Transaction:
     """Charge a new order through its gateway (no ids exist yet, so this touches no parent)."""
-    return _run(order, spec, at, author)
+    return run_transaction(order, spec, at, author)
 
 
 def set_expiry(order: Order) -> None:
@@ -276,7 +275,7 @@ def create_transaction(
     with writing(services, uow) as uow:
         order = load_for_change(uow, order_id, visible_since(services, can_read_all))
         was = (order.financial_status == "paid", order.fulfillment_status)
-        tx = _run(order, spec, at, author)
+        tx = run_transaction(order, spec, at, author)
         _commit_payment(uow, services, order, [tx], at, was)
     return order, tx
 
@@ -316,183 +315,3 @@ def list_transactions(services: Services, order_id: int, *, can_read_all: bool =
     if order is None:
         raise NotFound("Not Found")
     return order
-
-
-# --- refunds -----------------------------------------------------------------
-
-
-def calculate_refund(services: Services, order_id: int, request: RefundRequest, *, can_read_all: bool = True) -> tuple[Order, RefundPlan]:
-    order = list_transactions(services, order_id, can_read_all=can_read_all)
-    return order, plan(order, request, adjust_restock=True)
-
-
-@dataclass
-class RefundOutcome:
-    order: Order
-    refund: Refund | None
-    failures: list[Transaction]
-
-
-def _refund(order: Order, request: RefundRequest, at: datetime, author: str | None) -> tuple[Refund | None, list[Transaction]]:
-    """Move the money for a refund; apply it to the order only if every transaction succeeded."""
-    refund_plan = plan(order, request)
-    if not refund_plan.lines and not refund_plan.transactions and not refund_plan.shipping.presentment.amount:
-        raise InvalidInput("A refund needs line items, shipping or transactions", field="refund")
-    moved: list[Transaction] = []
-    for suggestion in refund_plan.transactions:
-        parent = suggestion.parent
-        gw = gateway(parent.gateway)
-        result = gw.refund(Money(suggestion.amount, order.presentment_currency), parent.authorization, reference=str(order.id))
-        moved.append(
-            Transaction(
-                kind="refund",
-                status=result.status,
-                amount=_bag(order, suggestion.amount),
-                gateway=gw.name,
-                parent_id=parent.id,
-                authorization=parent.authorization,
-                error_code=result.error_code,
-                message=result.message,
-                test=parent.test,
-                source_name="api",
-                receipt=result.receipt,
-                created_at=at,
-                processed_at=at,
-                user=author,
-            )
-        )
-    failures = [t for t in moved if not t.succeeded]
-    if failures:
-        for tx in moved:
-            order.add_transaction(tx, at, author)
-        return None, moved
-    refund = Refund(
-        lines=refund_plan.lines,
-        transactions=moved,
-        adjustments=refund_plan.adjustments,
-        note=request.note,
-        created_at=at,
-        processed_at=at,
-        user=author,
-        notify=request.notify,
-    )
-    order.apply_refund(refund, at, author)
-    return refund, []
-
-
-def _refund_with_stock(uow: UnitOfWork, order: Order, request: RefundRequest, at: datetime, author: str | None):
-    refund, failed = _refund(order, request, at, author)
-    if refund is not None:
-        stock.apply_refund(uow, order, refund, at)
-    return refund, failed
-
-
-def _commit_refund(
-    uow: UnitOfWork,
-    services: Services,
-    order: Order,
-    refund: Refund | None,
-    failed: list[Transaction],
-    at: datetime,
-    was,
-    *,
-    lines_changed: bool,
-    emails: list[str] = (),
-    transactions: list[Transaction] = (),
-) -> None:
-    shop = services.shop()
-    rows: list[dict[str, Any]] = [
-        outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in transactions
-    ]
-    if refund is not None:
-        uow.orders.add_refund(order.id, refund)
-        rows.append(outbox.webhook("refunds/create", order.id, refund_json(order, refund, shop), at))
-        rows += [outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in refund.transactions]
-    if failed:
-        uow.orders.add_transactions(order.id, failed)
-        rows += [outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in failed]
-    uow.orders.save(order, lines=lines_changed)
-    emails = list(emails) + (["refund"] if refund is not None and refund.notify else [])
-    outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1], emails=emails, extra_rows=rows)
-
-
-def create_refund(
-    services: Services,
-    order_id: int,
-    request: RefundRequest,
-    *,
-    author: str | None = None,
-    can_read_all: bool = True,
-    uow: UnitOfWork | None = None,
-) -> RefundOutcome:
-    """Refund lines, shipping and money. Quantities never exceed what is left to refund, and
-    money never exceeds what is left on each capture or sale. A gateway failure records the
-    failed transaction and leaves the order otherwise unchanged."""
-    at = services.clock.now()
-    with writing(services, uow) as uow:
-        order = load_for_change(uow, order_id, visible_since(services, can_read_all))
-        was = (order.financial_status == "paid", order.fulfillment_status)
-        refund, failed = _refund_with_stock(uow, order, request, at, author)
-        if refund is not None and refund.lines:
-            uow.orders.load_fulfillment_orders(order)
-            if fulfillment_orders.trim_to_owed(order, at):
-                uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
-        _commit_refund(uow, services, order, refund, failed, at, was, lines_changed=refund is not None and bool(refund.lines))
-    return RefundOutcome(order, refund, failed)
-
-
-def cancel_order(
-    services: Services,
-    order_id: int,
-    *,
-    reason: str | None = None,
-    restock: bool = False,
-    email: bool = False,
-    refund: RefundRequest | None = None,
-    author: str | None = None,
-    can_read_all: bool = True,
-    uow: UnitOfWork | None = None,
-) -> RefundOutcome:
-    """Cancel an order: void what is still authorized, refund what was captured when asked
-    (``refund``), restock unfulfilled items when asked, tell the customer when asked —
-    all in one transaction with the timeline."""
-    at = services.clock.now()
-    with writing(services, uow) as uow:
-        order = load_for_change(uow, order_id, visible_since(services, can_read_all))
-        uow.orders.load_fulfillment_orders(order)
-        was = (order.financial_status == "paid", order.fulfillment_status)
-        order.check_cancellable(reason or "other")
-        fulfillment_orders.check_cancellable(order)
-        voids = [
-            _run(order, TransactionSpec(kind="void", parent_id=auth.id), at, author)
-            for auth in ledger.open_authorizations(order.transactions, at)
-        ]
-        done_refund, failed = (None, [])
-        if refund is not None:
-            done_refund, failed = _refund_with_stock(uow, order, refund, at, author)
-            if failed:
-                raise InvalidTransition(
-                    "The refund failed at the gateway, so the order was not cancelled: "
-                    + "; ".join(t.message or t.error_code or t.status for t in failed),
-                    field="refund",
-                )
-        order.cancel(at, reason=reason, restock=restock, notify_customer=email, author=author)
-        # Nothing is left to ship, so no fulfillment order may offer to ship it.
-        if fulfillment_orders.close_for_cancelled_order(order, at):
-            uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
-        stock.release_restocked(uow, order, at)
-        if voids:
-            uow.orders.add_transactions(order.id, voids)
-        _commit_refund(
-            uow,
-            services,
-            order,
-            done_refund,
-            [],
-            at,
-            was,
-            lines_changed=True,
-            emails=["order_cancelled"] if email else [],
-            transactions=voids,
-        )
-    return RefundOutcome(order, done_refund, [])

@@ -15,6 +15,7 @@ from orderdesk.db import queries
 from orderdesk.domain.errors import InvalidInput, InvalidTransition
 from orderdesk.domain.refunds import RefundRequest, TransactionRequest
 from orderdesk.services import payments as payment_service
+from orderdesk.services import refunds as refund_service
 from tests.api.test_transactions import authorize, simple_order
 from tests.builders import order_body
 
@@ -104,7 +105,7 @@ def test_racing_refunds_through_the_service(services, api):
     order = simple_order(api, financial_status="paid")
     sale = api.get(f"{BASE}/orders/{order['id']}/transactions.json").json()["transactions"][0]
     request = RefundRequest(transactions=(TransactionRequest(sale["id"], Decimal("30.00")),))
-    results = run_together([lambda: payment_service.create_refund(services, order["id"], request)] * N)
+    results = run_together([lambda: refund_service.create_refund(services, order["id"], request)] * N)
     ok = [r for r in results if not isinstance(r, Exception)]
     assert len(ok) == 3, results
     assert all(r.refund is not None for r in ok)

@@ -14,8 +14,8 @@ from ...representation.common import only_fields
 from ...representation.events import event_json
 from ...representation.orders import order_json
 from ...schemas.orders import OrderCreate
+from ...services import cancellation
 from ...services import orders as order_service
-from ...services import payments as payment_service
 from .. import pagination, params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
@@ -216,7 +216,7 @@ def cancel_order(
     restock, email = flag("restock"), flag("email")
 
     def work(uow):
-        outcome = payment_service.cancel_order(
+        outcome = cancellation.cancel_order(
             services,
             order_id,
             reason=str(reason) if reason is not None else None,

@@ -13,6 +13,7 @@ from ...domain.refunds import LineRequest, RefundRequest, TransactionRequest
 from ...representation.common import only_fields
 from ...representation.payments import calculation_json, refund_json
 from ...services import payments as payment_service
+from ...services import refunds as refund_service
 from .. import params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
@@ -84,7 +85,7 @@ def calculate(
 ) -> dict[str, Any]:
     services = request.app.state.services
     data = unwrap(body, "refund", required=False)
-    order, refund_plan = payment_service.calculate_refund(
+    order, refund_plan = refund_service.calculate_refund(
         services, order_id, refund_request(data, with_transactions=False), can_read_all=principal.can_read_all_orders
     )
     return {"refund": calculation_json(order, refund_plan, services.shop())}
@@ -99,7 +100,7 @@ def create(
     spec = refund_request(data)
 
     def work(uow):
-        outcome = payment_service.create_refund(
+        outcome = refund_service.create_refund(
             services, order_id, spec, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
         )
         shop = services.shop()
