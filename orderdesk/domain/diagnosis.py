@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import ledger
+from . import archiving, ledger
 from .money import Money
 from .order import Order
 
@@ -208,19 +208,30 @@ def fulfillment_order_reasons(order: Order, at: datetime | None, services: Mappi
     return reasons
 
 
+# What each auto-archive blocker means on the diagnosis (the rule itself is in archiving.py).
+_ARCHIVE_WORDS = {
+    "cancelled_money_held": (
+        "cancelled_not_archived",
+        "The order is cancelled but not archived: money is still held or was never paid.",
+        "Archive the order.",
+    ),
+    "not_paid": ("not_paid", "The order is not fully paid, so it stays open.", None),
+    "not_fulfilled": ("not_fulfilled", "Items are still to fulfill, so it stays open.", None),
+}
+
+
 def archive_reasons(order: Order, at: datetime) -> list[Reason]:
+    """Why the order is still open, from the same rule the auto-archive job applies."""
     if order.closed_at is not None:
         return []
-    reasons = []
-    if order.cancelled_at is not None:
-        return [Reason("archive", "cancelled_not_archived", "The order is cancelled but not archived.", "Archive the order.")]
-    if order.total_outstanding > 0:
-        reasons.append(Reason("archive", "not_paid", "The order is not fully paid, so it stays open.", None))
-    if order.fulfillment_status != "fulfilled" and any(order.fulfillable_quantity(li) for li in order.line_items):
-        reasons.append(Reason("archive", "not_fulfilled", "Items are still to fulfill, so it stays open.", None))
-    if not reasons:
-        reasons.append(Reason("archive", "ready_to_archive", "The order is paid and fulfilled.", "Archive the order."))
-    return reasons
+    found = archiving.blockers(order)
+    if not found:
+        return [
+            Reason(
+                "archive", "ready_to_archive", "The order is paid and fulfilled, or nothing is left to pay or ship.", "Archive the order."
+            )
+        ]
+    return [Reason("archive", *_ARCHIVE_WORDS[b.code]) for b in found if b.code in _ARCHIVE_WORDS]
 
 
 def diagnose(order: Order, at: datetime, services: Mapping[int, Any] | None = None) -> list[Reason]:

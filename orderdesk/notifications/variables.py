@@ -16,7 +16,8 @@ from ..domain.currencies import exponent
 from ..domain.money import MoneyBag
 from ..domain.order import LineItem, Order
 from ..domain.shop import Shop
-from ..representation.orders import address_json, status_url
+from ..representation.line_items import address_json
+from ..representation.orders import status_url
 
 __all__ = ["order_variables"]
 

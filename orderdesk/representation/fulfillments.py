@@ -10,7 +10,8 @@ from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.shop import Shop
 from .common import gid, timestamp
-from .orders import address_json, fulfillment_json
+from .line_items import address_json
+from .orders import fulfillment_json
 
 LOCATION_FIELDS = ("address1", "address2", "city", "country_code", "location_id", "name", "phone", "province", "zip")
 

@@ -11,7 +11,7 @@ from ..domain.payments import Transaction
 from ..domain.refunds import Refund, RefundPlan
 from ..domain.shop import Shop
 from .common import gid, money_set, timestamp
-from .orders import line_item_json
+from .line_items import line_item_json
 
 PAYMENT_DETAIL_KEYS = (
     "credit_card_bin",

@@ -19,7 +19,7 @@ from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.tracking import tracking_urls as carrier_urls
 from ..representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
-from . import outbox, stock
+from . import outbox, service_notices, stock
 from .context import Services
 from .loading import visible_since
 from .transaction import writing
@@ -395,12 +395,10 @@ WITHDRAWN = "The merchant cancelled the fulfillment order, withdrawing the fulfi
 def _withdrawal_notices(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, at: datetime) -> list[dict[str, Any]]:
     """Outbox rows telling the service a submitted request was withdrawn: what a cancellation
     request sends (a CANCELLATION_REQUEST notification to its callback, the email to its address)."""
-    from . import fulfillment_services  # it builds on this module
-
     service = uow.fulfillment_services.get(fo.service_id)
     if service is None:
         return []
-    return fulfillment_services.notices(service, "request_cancellation", order, fo, WITHDRAWN, at)
+    return service_notices.notices(service, "request_cancellation", order, fo, WITHDRAWN, at)
 
 
 def _move(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ..db.uow import UnitOfWork
@@ -26,10 +25,9 @@ from . import fulfillment as fo_service
 from . import fulfillment_request_email as request_email
 from .context import Services
 from .loading import visible_since
+from .service_notices import NOTIFICATION_TOPIC, REQUEST_ACTIONS, notices
 from .transaction import writing
 
-NOTIFICATION_TOPIC = "fulfillment_order_notification"
-NOTIFICATION_KIND = "service"
 # Shopify's assignment_status filter -> request_status
 ASSIGNMENT_STATUSES = {
     "fulfillment_requested": ("submitted",),
@@ -41,18 +39,6 @@ MIN_DEADLINE, MAX_DEADLINE = 60, 30 * 86400
 # action -> (timeline action, webhook topic, notification kind for the service or None)
 # The answers only the service itself gives; the merchant asks, the service's app decides.
 SERVICE_ANSWERS = frozenset({"accept_request", "reject_request", "accept_cancellation", "reject_cancellation"})
-
-# What a service known by its email is sent: the merchant's requests, never the service's own answers.
-EMAILED_REQUESTS = {"request_fulfillment": request_email.TEMPLATE, "request_cancellation": request_email.CANCELLATION_TEMPLATE}
-
-REQUEST_ACTIONS: dict[str, tuple[str, str, str | None]] = {
-    "request_fulfillment": ("requested", "fulfillment_orders/fulfillment_request_submitted", "FULFILLMENT_REQUEST"),
-    "accept_request": ("request_accepted", "fulfillment_orders/fulfillment_request_accepted", None),
-    "reject_request": ("request_rejected", "fulfillment_orders/fulfillment_request_rejected", None),
-    "request_cancellation": ("cancellation_requested", "fulfillment_orders/cancellation_request_submitted", "CANCELLATION_REQUEST"),
-    "accept_cancellation": ("cancellation_accepted", "fulfillment_orders/cancellation_request_accepted", None),
-    "reject_cancellation": ("cancellation_rejected", "fulfillment_orders/cancellation_request_rejected", None),
-}
 
 
 @dataclass(frozen=True)
@@ -224,19 +210,6 @@ def delete_service(services: Services, service_id: int, uow: UnitOfWork | None =
 # --- requests --------------------------------------------------------------------------------
 
 
-def notification(service: Any, kind: str, order: Order, fo: FulfillmentOrder, at: datetime) -> dict[str, Any]:
-    """An outbox row the worker POSTs, signed, to ``{callback_url}/fulfillment_order_notification``."""
-    payload = {"service_id": service["id"], "kind": kind, "order_id": order.id, "fulfillment_order_id": fo.id}
-    return {
-        "kind": NOTIFICATION_KIND,
-        "topic": NOTIFICATION_TOPIC,
-        "subject_id": order.id,
-        "payload": payload,
-        "created_at": at,
-        "available_at": at,
-    }
-
-
 def act(
     services: Services,
     fo_id: int,
@@ -299,18 +272,6 @@ def act(
         if service is not None:
             uow.outbox.add_many(notices(service, action, order, fo, message, at))
     return order, fo, extra
-
-
-def notices(service: Any, action: str, order: Order, fo: FulfillmentOrder, message: str | None, at: datetime) -> list[dict[str, Any]]:
-    """Outbox rows telling the service of the merchant's ``action``: a signed notification to its
-    callback URL, the request email to its address. None for the service's own answers."""
-    notify = REQUEST_ACTIONS[action][2]
-    rows = []
-    if notify and service["callback_url"]:
-        rows.append(notification(service, notify, order, fo, at))
-    if action in EMAILED_REQUESTS and service["email"]:
-        rows.append(request_email.outbox_row(service, order, fo, message, at, template=EMAILED_REQUESTS[action]))
-    return rows
 
 
 def assigned(

@@ -6,10 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from ..db.uow import UnitOfWork
+from ..domain import archiving
 from ..domain import events as ev
 from ..domain.order import Order
 from ..domain.shop import Shop
 from ..representation.orders import order_json
+
+# The job that archives an order automatically (services/archiving.py handles it).
+AUTO_ARCHIVE_JOB = "auto_archive"
 
 
 def webhook(topic: str, subject_id: int | None, payload: dict[str, Any], at: datetime) -> dict[str, Any]:
@@ -96,10 +100,13 @@ def record(
 
 
 def auto_archive_check(order: Order, shop: Shop, new_events: list[ev.OrderEvent], at: datetime) -> list[dict[str, Any]]:
-    """A job row (available now) to archive the order, if money or goods moved and it may be archivable."""
-    from .archiving import check_job  # archiving records through this module
-
-    return check_job(order, shop, new_events, at)
+    """A job row (available now) to archive the order, if money or goods moved and it may be
+    archivable (or everything shipped and the job should say why it is not)."""
+    if order.id is None or not shop.auto_archive or not archiving.triggered(new_events):
+        return []
+    if not archiving.archivable(order) and not archiving.halfway(order):
+        return []
+    return [job(AUTO_ARCHIVE_JOB, order.id, {"order_id": order.id}, at, at)]
 
 
 def record_deleted(uow: UnitOfWork, order_id: int, at: datetime) -> None:

@@ -21,9 +21,9 @@ from ..services import archiving, fulfillment, idempotency, payments
 from ..services.context import Services
 from ..services.fulfillment_services import deliver_notification as notify_fulfillment_service
 from ..services.notifications import send as send_email
+from ..services.webhook_delivery import batch as webhook_batch
+from ..services.webhook_delivery import deliver as deliver_webhook
 from ..webhooks.delivery import Record
-from ..webhooks.delivery import batch as webhook_batch
-from ..webhooks.delivery import deliver as deliver_webhook
 
 log = logging.getLogger("orderdesk.worker")
 

@@ -7,6 +7,7 @@ from sqlalchemy import insert
 from orderdesk.db import outbox_claims
 from orderdesk.db import tables as t
 from orderdesk.db.mapping import fulfillment_values
+from orderdesk.domain import archiving as archiving_rule
 from orderdesk.domain.fulfillments import Fulfillment
 from orderdesk.services import archiving
 from orderdesk.services.setup import init_shop
@@ -85,7 +86,7 @@ def test_paid_fulfilled_then_partly_refunded_is_still_archivable(api, services):
     after = _order(api, order["id"])
     assert after["financial_status"] == "partially_refunded" and after["closed_at"] is None
     with services.db.reading() as uow:
-        assert archiving.decide(uow.orders.get(order["id"])).archivable
+        assert archiving_rule.decide(uow.orders.get(order["id"])).archivable
     assert len(_archive_jobs(services)) == 2  # after placing and after the refund: one close
     _run(services)
     _closed_by_archive(api, order["id"], "paid and fulfilled")
