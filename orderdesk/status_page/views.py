@@ -5,7 +5,8 @@ missing order answer the same plain 404. The right key always opens its page; wr
 are limited per client address, so a scanner is slowed down while shoppers sharing its
 address (an office, a carrier's NAT) still reach their orders. The page never shows staff
 notes, tags, the timeline or anything of another order, and asks browsers and crawlers not
-to keep, index or pass on its address.
+to keep, index or pass on its address (the security headers come from
+``orderdesk.api.security_headers``).
 """
 
 from __future__ import annotations
@@ -34,11 +35,8 @@ router = APIRouter(include_in_schema=False)
 MAX_KEY_LENGTH = 128
 
 HEADERS = {
-    "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
     "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
 }
 
 PAYMENT_WORDS = {
