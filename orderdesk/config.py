@@ -25,6 +25,12 @@ class SmtpSettings:
         )
 
 
+def public_url_from_env() -> str | None:
+    """ORDERDESK_PUBLIC_URL: where shoppers and apps reach this server, e.g. https://orders.example.com
+    (the shop setting ``public_url`` wins when set)."""
+    return os.environ.get("ORDERDESK_PUBLIC_URL", "").strip() or None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from ..db.repositories import hash_token
 from ..services.context import Services
@@ -12,6 +13,7 @@ from .limits import LeakyBucket
 from .routes import catalog, customers, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
 from .routes import fulfillment_services as fulfillment_service_routes
 from .routes import notifications as notification_routes
+from .security_headers import SecurityHeaders
 
 MAX_ID = 2**63 - 1
 
@@ -110,10 +112,13 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
     from ..status_page.views import router as status_page_router
 
     app.include_router(status_page_router)  # the shopper's order_status_url
+    app.mount("/status/static", StaticFiles(packages=[("orderdesk.status_page", "static")]), name="status-static")
 
     if with_admin:
         from ..admin.views import router as admin_router
 
         app.include_router(admin_router)
+        app.mount("/admin/static", StaticFiles(packages=[("orderdesk.admin", "static")]), name="admin-static")
+    app.add_middleware(SecurityHeaders)  # CSP, framing, sniffing, referrer for the status page and admin
     app.add_middleware(ShopifyWire)
     return app

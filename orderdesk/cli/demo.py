@@ -139,11 +139,12 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
         if state == "paid_fulfilled":
             body["fulfillment_status"] = "fulfilled"
             body["fulfillments"] = [{"tracking_company": "DHL", "tracking_number": f"JD0146{rng.randint(10**9, 10**10 - 1)}"}]
-        at_services = Services(db=services.db, clock=FixedClock(at))
+        # The same secret as the server, or the seeded orders' status links would open nothing.
+        at_services = Services(db=services.db, clock=FixedClock(at), secret_key=services.secret_key)
         at_services._shop = shop
         at_services._shop_read_at = float("inf")
         order = orders.create_order(at_services, OrderCreate.model_validate(body), author="demo", at=at)
-        later = Services(db=services.db, clock=FixedClock(at + timedelta(hours=rng.randint(2, 72))))
+        later = Services(db=services.db, clock=FixedClock(at + timedelta(hours=rng.randint(2, 72))), secret_key=services.secret_key)
         later._shop, later._shop_read_at = shop, float("inf")
         if state in ("cancelled", "refunded", "voided"):
             reason = {"cancelled": "customer", "refunded": "inventory", "voided": "declined"}[state]

@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--currency", required=True)
     init.add_argument("--timezone", default="UTC")
     init.add_argument(
+        "--public-url", help="where shoppers and apps reach this server, e.g. https://orders.example.com (default $ORDERDESK_PUBLIC_URL)"
+    )
+    init.add_argument(
         "--rate",
         action="append",
         default=[],
@@ -128,6 +131,7 @@ def run(args: argparse.Namespace) -> int:
                 currency=args.currency,
                 iana_timezone=args.timezone,
                 exchange_rates=_rates(args.rate),
+                public_url=args.public_url,
             ),
         )
         print(f"shop {args.name!r} saved")

@@ -27,6 +27,7 @@ def _from_row(row: Any) -> Shop:
         fulfillment_automation=row["fulfillment_automation"],
         hold_unpaid_fulfillment=row["hold_unpaid_fulfillment"],
         webhook_secret=row["webhook_secret"],
+        public_url=row["public_url"],
     )
 
 
@@ -53,6 +54,7 @@ class ShopRepository:
             "fulfillment_automation": shop.fulfillment_automation,
             "hold_unpaid_fulfillment": shop.hold_unpaid_fulfillment,
             "webhook_secret": shop.webhook_secret,
+            "public_url": shop.public_url,
             "updated_at": at,
         }
         if self.get() is None:

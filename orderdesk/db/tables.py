@@ -62,6 +62,8 @@ shop = Table(
     Column("hold_unpaid_fulfillment", Boolean, nullable=False, server_default=text("false")),
     # The key webhook receivers verify X-Shopify-Hmac-Sha256 with (Shopify: the app's client secret).
     Column("webhook_secret", String(128)),
+    # Where shoppers and apps reach this orderdesk; links sent out start with it (NULL: ORDERDESK_PUBLIC_URL).
+    Column("public_url", String(2048)),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )

@@ -1,10 +1,11 @@
-"""The shop: its currency, time zone, order naming and presentment exchange rates."""
+"""The shop: its currency, time zone, order naming, presentment exchange rates and public address."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from .errors import InvalidInput
 from .money import Money, MoneyBag, check_currency
@@ -29,15 +30,40 @@ class Shop:
     webhook_secret: str | None = None
     # The server's secret for signing links; comes from the server's settings, never the database.
     link_secret: str = field(default="", repr=False)
+    # Where shoppers, apps and services reach this orderdesk (e.g. https://orders.example.com);
+    # the shop's own setting. None: the server's ORDERDESK_PUBLIC_URL, else the domain.
+    public_url: str | None = None
+    # ORDERDESK_PUBLIC_URL; comes from the server's settings, like link_secret.
+    server_public_url: str | None = None
 
     def __post_init__(self) -> None:
         self.currency = check_currency(self.currency)
+        self.public_url = check_public_url(self.public_url) if self.public_url else None
 
     @property
     def url(self) -> str:
-        """The shop's base URL; plain http only for a shop served on this machine."""
-        local = self.domain.startswith(("localhost", "127.", "[::1]"))
-        return f"{'http' if local else 'https'}://{self.domain}"
+        """The shop's URL. A local domain names only the machine it runs on, which no shopper can
+        reach, so the public URL stands in for it when there is one."""
+        return self.base_url if self._local_domain else self._domain_url
+
+    @property
+    def base_url(self) -> str:
+        """What every link the system sends starts with (status pages in JSON, webhooks, emails)."""
+        return self.public_url or self.server_public_url or self._domain_url
+
+    @property
+    def _local_domain(self) -> bool:
+        return self.domain.startswith(("localhost", "127.", "[::1]"))
+
+    @property
+    def _domain_url(self) -> str:
+        # Plain http only for a shop served on this machine.
+        return f"{'http' if self._local_domain else 'https'}://{self.domain}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies set by this server must be Secure when it is reached over https."""
+        return self.base_url.startswith("https://")
 
     def rate(self, presentment_currency: str) -> Decimal:
         """Shop-currency units per presentment unit. Raises InvalidInput if none is configured."""
@@ -55,3 +81,28 @@ class Shop:
         """A presentment amount together with its shop-currency equivalent."""
         shop_amount = Money(presentment.amount * self.rate(presentment.currency), self.currency)
         return MoneyBag(shop_amount.rounded(), presentment)
+
+
+def check_public_url(value: str, *, field: str = "public_url") -> str:
+    """An absolute http(s) URL without query, fragment or credentials; returned without a trailing slash,
+    so links are ``base + "/status/..."``."""
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or "@" in parts.netloc
+        or "?" in text
+        or "#" in text
+        or any(c.isspace() or ord(c) < 32 for c in text)
+    ):
+        raise InvalidInput(
+            f"{field} must be an absolute http:// or https:// URL without query, fragment or credentials, like https://orders.example.com",
+            field=field,
+        )
+    return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"

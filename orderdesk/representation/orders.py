@@ -104,7 +104,7 @@ def payment_terms_json(order: Order, shop: Shop) -> dict[str, Any] | None:
 
 
 def status_url(order: Order, shop: Shop) -> str:
-    return f"{shop.url}/status/{status_key(shop.link_secret, order.token)}"
+    return f"{shop.base_url}/status/{status_key(shop.link_secret, order.token)}"
 
 
 def order_json(order: Order, shop: Shop) -> dict[str, Any]:

@@ -7,11 +7,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..config import SmtpSettings
+from ..config import SmtpSettings, public_url_from_env
 from ..db.repositories import hash_token
 from ..db.uow import Database
 from ..domain.errors import NotFound
-from ..domain.shop import Shop
+from ..domain.shop import Shop, check_public_url
 from .clock import Clock, SystemClock
 
 # Settings change rarely; re-reading them on every request would cost a statement each time.
@@ -28,10 +28,16 @@ class Services:
     secret_key: str = "development-secret-change-me"
     # Outgoing mail; read from ORDERDESK_SMTP_* when not given.
     smtp: SmtpSettings = field(default_factory=SmtpSettings.from_env)
+    # Links the system sends start here unless the shop sets its own; read from ORDERDESK_PUBLIC_URL when not given.
+    public_url: str | None = field(default_factory=public_url_from_env)
     _shop: Shop | None = None
     _shop_read_at: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _tokens: dict[str, tuple[float, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.public_url:
+            self.public_url = check_public_url(self.public_url, field="ORDERDESK_PUBLIC_URL")
 
     def shop(self) -> Shop:
         now = time.monotonic()
@@ -41,6 +47,7 @@ class Services:
             if shop is None:
                 raise NotFound("The shop is not set up; run `orderdesk db upgrade` and `orderdesk shop init`")
             shop.link_secret = self.secret_key
+            shop.server_public_url = self.public_url
             self._shop, self._shop_read_at = shop, now
         return self._shop
 

@@ -1,16 +1,20 @@
 """GET /status/{key}: one order, as its shopper may see it.
 
 The key is looked up by its SHA-256 (``orders.status_key_hash``), so a wrong key and a
-missing order answer the same plain 404. Lookups are rate limited per client address, so
-guessing keys costs time as well as being hopeless (a key has 256 bits). The page never
-shows staff notes, tags, the timeline or anything of another order, and asks browsers and
-crawlers not to keep, index or pass on its address.
+missing order answer the same plain 404. The right key always opens its page; wrong keys
+are limited per client address, so a scanner is slowed down while shoppers sharing its
+address (an office, a carrier's NAT) still reach their orders. The page never shows staff
+notes, tags, the timeline or anything of another order, and asks browsers and crawlers not
+to keep, index or pass on its address (the security headers come from
+``orderdesk.api.security_headers``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +35,8 @@ router = APIRouter(include_in_schema=False)
 MAX_KEY_LENGTH = 128
 
 HEADERS = {
-    "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
     "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
 }
 
 PAYMENT_WORDS = {
@@ -50,34 +51,62 @@ PAYMENT_WORDS = {
 }
 
 
-class TokenBucket:
-    """Per-client token buckets: ``size`` lookups at once, refilled at ``size`` per ``period`` seconds."""
+class FailedGuesses:
+    """Wrong keys per client: ``size`` at once, then ``size`` per ``period`` seconds.
 
-    def __init__(self, size: int = 30, period: float = 60.0, max_clients: int = 50_000) -> None:
+    Only failures are counted, so a right key is never refused. Counting per order is not
+    possible: a wrong key names no order. At most ``max_clients`` clients are remembered, in
+    the order they last guessed wrong; past that the longest quiet one is forgotten (it starts
+    afresh, which costs a scanner more addresses than it gains), so memory stays bounded
+    however many addresses guess.
+    """
+
+    def __init__(self, size: int = 30, period: float = 60.0, max_clients: int = 10_000) -> None:
         self.size, self.rate, self.max_clients = size, size / period, max_clients
-        self._buckets: dict[str, tuple[float, float]] = {}
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, at)
         self._lock = threading.Lock()
 
-    def take(self, client: str, now: float | None = None) -> tuple[bool, float]:
-        """(allowed, seconds until the next token)."""
+    def fail(self, client: str, now: float | None = None) -> float:
+        """Count a wrong key: 0 if the client may have its answer, else seconds until it may guess again."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            tokens, last = self._buckets.get(client, (float(self.size), now))
+            tokens, last = self._buckets.pop(client, (float(self.size), now))
             tokens = min(float(self.size), tokens + (now - last) * self.rate)
-            if len(self._buckets) >= self.max_clients and client not in self._buckets:
-                # Forget clients whose buckets are full again: they have nothing to remember.
-                self._buckets = {k: v for k, v in self._buckets.items() if v[0] + (now - v[1]) * self.rate < self.size}
-            if tokens < 1:
-                self._buckets[client] = (tokens, now)
-                return False, (1 - tokens) / self.rate
-            self._buckets[client] = (tokens - 1, now)
-            return True, 0.0
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self._buckets[client] = (tokens - 1 if tokens >= 1 else tokens, now)
+            self._forget(now)
+            return wait
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def _forget(self, now: float) -> None:
+        # The oldest entries refill first: drop those that are full again, then any beyond the bound.
+        while self._buckets:
+            client, (tokens, last) = next(iter(self._buckets.items()))
+            if len(self._buckets) <= self.max_clients and tokens + (now - last) * self.rate < self.size:
+                break
+            del self._buckets[client]
 
 
-def _limiter(request: Request) -> TokenBucket:
+def client_key(host: str) -> str:
+    """Whom wrong keys are counted against: the address, or its /64 for IPv6, where one
+    subscriber usually holds a whole /64."""
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def _limiter(request: Request) -> FailedGuesses:
     limiter = getattr(request.app.state, "status_page_limiter", None)
     if limiter is None:
-        limiter = request.app.state.status_page_limiter = TokenBucket()
+        limiter = request.app.state.status_page_limiter = FailedGuesses()
     return limiter
 
 
@@ -174,15 +203,14 @@ def _page(request: Request, name: str, context: dict[str, Any], status_code: int
 @router.get("/status/{key}", response_class=HTMLResponse)
 def order_status(request: Request, key: str) -> HTMLResponse:
     services = request.app.state.services
-    client = request.client.host if request.client else "unknown"
-    allowed, wait = _limiter(request).take(client)
-    if not allowed:
-        return _page(request, "status_limited.html", {}, 429, **{"Retry-After": str(max(int(wait + 0.999), 1))})
     order = None
     if 20 <= len(key) <= MAX_KEY_LENGTH:
         with services.db.reading() as uow:
             order = uow.orders.get_by_status_key_hash(key_hash(key))
     if order is None:
+        wait = _limiter(request).fail(client_key(request.client.host if request.client else "unknown"))
+        if wait:
+            return _page(request, "status_limited.html", {}, 429, **{"Retry-After": str(max(int(wait + 0.999), 1))})
         return _page(request, "status_not_found.html", {}, 404)
     shop = services.shop()
     return _page(request, "status.html", {"shop_name": shop.name, "order": page_data(order, shop.iana_timezone)})

@@ -116,24 +116,60 @@ def test_each_key_shows_only_its_own_order(api, app):
     assert "Alpha Tent" in page and "Beta Stove" not in page and "9 Elsewhere Road" not in page
 
 
-def test_lookups_are_rate_limited_per_client(api, app):
+def test_wrong_keys_are_rate_limited_per_client(api, app):
     order = _eur_order(api)
     client = _shopper(app)
     statuses = [client.get(f"/status/guess-{i:040d}").status_code for i in range(30)]
     assert statuses == [404] * 30
-    limited = client.get(_path(order))  # even the right key waits once the bucket is empty
+    limited = client.get(f"/status/guess-{31:040d}")
     assert limited.status_code == 429
     assert int(limited.headers["retry-after"]) >= 1
     assert limited.headers["cache-control"] == "no-store"
     assert order["name"] not in limited.text
+    assert client.get("/status/x").status_code == 429  # a malformed key is a wrong key too
+    # Another address has its own allowance.
+    elsewhere = TestClient(app, base_url="http://testserver", client=("203.0.113.7", 50000))
+    assert elsewhere.get(f"/status/guess-{32:040d}").status_code == 404
 
 
-def test_the_token_bucket_refills():
-    from orderdesk.status_page.views import TokenBucket
+def test_the_right_key_opens_the_page_after_a_burst_of_wrong_keys_from_the_same_address(api, app):
+    # A shopper behind the same address as a scanner (an office, a carrier's NAT) still gets in.
+    order = _eur_order(api)
+    client = _shopper(app)
+    assert [client.get(f"/status/guess-{i:040d}").status_code for i in range(40)][-1] == 429
+    page = client.get(_path(order))
+    assert page.status_code == 200, page.text
+    assert f"Order {order['name']}" in page.text
+    assert client.get(f"/status/guess-{41:040d}").status_code == 429  # the right key is no reprieve for guesses
 
-    bucket = TokenBucket(size=2, period=60)
-    assert bucket.take("a", now=0)[0] and bucket.take("a", now=0)[0]
-    allowed, wait = bucket.take("a", now=0)
-    assert not allowed and 29 < wait <= 30
-    assert bucket.take("b", now=0)[0]  # another client has its own bucket
-    assert bucket.take("a", now=31)[0]
+
+def test_failed_guesses_refill():
+    from orderdesk.status_page.views import FailedGuesses
+
+    guesses = FailedGuesses(size=2, period=60)
+    assert guesses.fail("a", now=0) == 0 and guesses.fail("a", now=0) == 0
+    wait = guesses.fail("a", now=0)
+    assert 29 < wait <= 30
+    assert guesses.fail("b", now=0) == 0  # another client has its own allowance
+    assert guesses.fail("a", now=31) == 0
+
+
+def test_failed_guesses_remember_a_bounded_number_of_clients():
+    from orderdesk.status_page.views import FailedGuesses
+
+    guesses = FailedGuesses(size=30, period=60, max_clients=100)
+    for i in range(5_000):  # a scanner rotating through addresses, all guessing within the same second
+        guesses.fail(f"198.51.{i // 256}.{i % 256}", now=0.0001 * i)
+    assert len(guesses) <= 100
+    # Clients whose allowance is whole again are forgotten without waiting for the bound.
+    guesses.fail("192.0.2.1", now=3600)
+    assert len(guesses) == 1
+
+
+def test_ipv6_clients_are_counted_per_64_and_mapped_ipv4_as_ipv4():
+    from orderdesk.status_page.views import client_key
+
+    assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff:ffff:ffff:ffff") == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("::ffff:192.0.2.9") == client_key("192.0.2.9") == "192.0.2.9"
+    assert client_key("testclient") == "testclient"

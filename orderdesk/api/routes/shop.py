@@ -34,6 +34,8 @@ def get_shop(request: Request) -> dict[str, Any]:
         "multi_location_enabled": True,
         "taxes_included": False,
         "order_name_prefix": shop.order_name_prefix,
+        # Not Shopify's: where this orderdesk is reached; every order_status_url starts with it.
+        "public_url": shop.base_url,
         "created_at": timestamp(shop.created_at, shop.iana_timezone),
         "plan_name": "self_hosted",
         "admin_graphql_api_id": "gid://shopify/Shop/1",

@@ -1,0 +1,145 @@
+"""Security headers on the pages a browser shows: the shopper's status page and the admin.
+
+What the browser makes of these headers (no violation reported, styles applied) is checked in
+tests/browser/test_content_security.py; here: every page family gets them, their policies allow
+nothing inline and no other origin, and the pages hold nothing the policies would block.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.builders import create_order
+
+
+def _directives(policy: str) -> dict[str, list[str]]:
+    out = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            out[words[0]] = words[1:]
+    return out
+
+
+def _assert_strict(response, referrer: str) -> dict[str, list[str]]:
+    headers = response.headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == "DENY"
+    assert headers["referrer-policy"] == referrer
+    policy = _directives(headers["content-security-policy"])
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == ["'none'"]
+    for name in ("default-src", "script-src", "style-src", "img-src", "connect-src"):
+        sources = policy.get(name, policy["default-src"])
+        # Only this server's own files: nothing inline, no eval, no other origin or scheme.
+        assert set(sources) <= {"'self'", "'none'"}, (name, sources)
+    return policy
+
+
+class _Inline(HTMLParser):
+    """What a CSP without 'unsafe-inline' would block, and the stylesheets the page links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocked: list[str] = []
+        self.stylesheets: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "style" or (tag == "script" and "src" not in attrs):
+            self.blocked.append(f"inline <{tag}>")
+        for name in attrs:
+            if name == "style" or name.startswith("on"):
+                self.blocked.append(f"{name}= on <{tag}>")
+        if tag == "a" and (attrs.get("href") or "").lower().startswith("javascript:"):
+            self.blocked.append("javascript: link")
+        if tag == "link" and attrs.get("rel") == "stylesheet":
+            self.stylesheets.append(attrs["href"])
+
+
+def _assert_nothing_inline_and_styles_served(client: TestClient, html: str) -> None:
+    page = _Inline()
+    page.feed(html)
+    assert page.blocked == []
+    assert page.stylesheets, "the page lost its stylesheet"
+    for href in page.stylesheets:
+        assert not urlsplit(href).netloc  # served by orderdesk itself
+        css = client.get(href)
+        assert css.status_code == 200, href
+        assert css.headers["content-type"].startswith("text/css")
+        assert css.headers["x-content-type-options"] == "nosniff"
+
+
+def _status_path(order) -> str:
+    return urlsplit(order["order_status_url"]).path
+
+
+def test_the_status_page_allows_only_its_own_stylesheet_and_no_framing(api, app):
+    order = create_order(api)
+    shopper = TestClient(app, base_url="http://testserver")
+    page = shopper.get(_status_path(order))
+    assert page.status_code == 200
+    policy = _assert_strict(page, referrer="no-referrer")
+    assert policy["default-src"] == ["'none'"]
+    assert policy["script-src" if "script-src" in policy else "default-src"] == ["'none'"]  # the page has no script
+    assert policy["form-action"] == ["'none'"]
+    _assert_nothing_inline_and_styles_served(shopper, page.text)
+    for path in ("/status/" + "x" * 43, "/status/x"):  # the not-found page too
+        missing = shopper.get(path)
+        assert missing.status_code == 404
+        _assert_strict(missing, referrer="no-referrer")
+        _assert_nothing_inline_and_styles_served(shopper, missing.text)
+
+
+def test_the_rate_limited_status_page_has_the_same_headers(api, app):
+    shopper = TestClient(app, base_url="http://testserver")
+    responses = [shopper.get(f"/status/guess-{i:040d}") for i in range(31)]
+    assert responses[-1].status_code == 429
+    _assert_strict(responses[-1], referrer="no-referrer")
+    _assert_nothing_inline_and_styles_served(shopper, responses[-1].text)
+
+
+@pytest.mark.parametrize("path", ["/admin/orders", "/admin/orders?tab=unpaid&q=bear", "/admin/orders/{id}", "/admin/orders/999999"])
+def test_admin_pages_allow_only_this_servers_files_and_no_framing(api, app, path):
+    order = create_order(api)
+    admin = TestClient(app, base_url="http://testserver")
+    response = admin.get(path.format(id=order["id"]))
+    assert response.status_code in (200, 404)
+    assert response.headers["content-type"].startswith("text/html")
+    policy = _assert_strict(response, referrer="same-origin")
+    assert policy["object-src"] == ["'none'"]
+    assert policy["form-action"] == ["'self'"]  # the search form
+    _assert_nothing_inline_and_styles_served(admin, response.text)
+
+
+def test_the_admin_api_is_left_alone(api):
+    response = api.get(f"{api.base}/orders.json")
+    assert response.status_code == 200
+    assert "content-security-policy" not in response.headers
+    assert "x-frame-options" not in response.headers
+
+
+def test_swagger_ui_keeps_its_inline_script_and_cdn_assets_but_cannot_be_framed(app):
+    client = TestClient(app, base_url="http://testserver")
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "<script" in docs.text
+    assert _directives(docs.headers["content-security-policy"]) == {"frame-ancestors": ["'none'"]}
+    assert docs.headers["x-frame-options"] == "DENY"
+    assert docs.headers["x-content-type-options"] == "nosniff"
+    assert client.get("/openapi.json").status_code == 200
+
+
+def test_a_route_that_sets_its_own_policy_keeps_it(app):
+    from fastapi.responses import PlainTextResponse
+
+    @app.get("/admin/own-policy")
+    def own():
+        return PlainTextResponse("x", headers={"Content-Security-Policy": "default-src 'none'"})
+
+    response = TestClient(app).get("/admin/own-policy")
+    assert response.headers.get_list("content-security-policy") == ["default-src 'none'"]
+    assert response.headers["x-frame-options"] == "DENY"
