@@ -26,7 +26,8 @@ from orderdesk.db.uow import Database
 from orderdesk.domain.shop import Shop
 from orderdesk.services.clock import SystemClock
 from orderdesk.services.context import Services
-from orderdesk.services.setup import create_token, init_shop
+from orderdesk.services.setup import init_shop
+from orderdesk.services.tokens import create_token
 
 PG_SERVER = os.environ.get("ORDERDESK_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 PG_ADMIN_DB = "test"  # only used to CREATE/DROP the bench database

@@ -431,7 +431,7 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
                 with services.db.reading() as uow:
                     TokenRepository(uow.conn).find(token)
                 data = OrderCreate.model_validate(body["order"])
-                order = order_service.create_order(services, data, author="bench")
+                order = order_service.create_order(services, data)
                 JSONResponse({"order": order_json(order, services.shop())}, status_code=201)
 
             assert routes  # the route does exactly the above plus Depends/json_body

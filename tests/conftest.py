@@ -23,7 +23,8 @@ from orderdesk.db.uow import Database
 from orderdesk.domain.shop import Shop
 from orderdesk.services.clock import SystemClock
 from orderdesk.services.context import Services
-from orderdesk.services.setup import create_token, init_shop
+from orderdesk.services.setup import init_shop
+from orderdesk.services.tokens import create_token
 
 PG_URL = os.environ.get("ORDERDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ALL_SCOPES = [
@@ -37,7 +38,11 @@ ALL_SCOPES = [
     "read_locations",
     "read_inventory",
     "write_inventory",
+    "write_merchant_managed_fulfillment_orders",
+    "write_third_party_fulfillment_orders",
 ]
+# What a fulfillment service's app holds besides: its services, and the fulfillment orders assigned to them.
+SERVICE_SCOPES = ["read_fulfillments", "write_fulfillments", "write_assigned_fulfillment_orders"]
 
 
 def pytest_addoption(parser):

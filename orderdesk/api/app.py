@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from ..db.repositories import hash_token
 from ..services.context import Services
-from . import errors, versions
+from . import auth, errors, versions
 from .limits import LeakyBucket
 from .routes import catalog, customers, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
 from .routes import fulfillment_services as fulfillment_service_routes
@@ -53,6 +54,29 @@ class ShopifyWire:
         return await self.app(scope, receive, wire_send)
 
 
+API_PREFIX = "/admin/api/{version}"
+# Every router of the Admin API: mounted under API_PREFIX, and the route table the access
+# check and the access tests read.
+API_ROUTERS = (
+    orders.router,
+    transactions.router,
+    refunds.router,
+    fulfillments.router,
+    shop.router,
+    catalog.router,
+    customers.router,
+    inventory.router,
+    webhooks.router,
+    notification_routes.router,
+    fulfillment_service_routes.router,
+)
+
+
+def api_routes() -> list[tuple[str, APIRoute]]:
+    """(full path, route) of every Admin API route."""
+    return [(API_PREFIX + r.path, r) for router in API_ROUTERS for r in router.routes if isinstance(r, APIRoute)]
+
+
 def create_app(services: Services, *, with_admin: bool = True, rate_limit: LeakyBucket | None = None) -> FastAPI:
     app = FastAPI(
         title="orderdesk Admin API",
@@ -92,21 +116,10 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
             return response
         return await call_next(request)
 
-    api = APIRouter(prefix="/admin/api/{version}")
-    for module in (
-        orders,
-        transactions,
-        refunds,
-        fulfillments,
-        shop,
-        catalog,
-        customers,
-        inventory,
-        webhooks,
-        notification_routes,
-        fulfillment_service_routes,
-    ):
-        api.include_router(module.router)
+    auth.check_routes(api_routes())
+    api = APIRouter(prefix=API_PREFIX)
+    for router in API_ROUTERS:
+        api.include_router(router)
     app.include_router(api)
 
     from ..status_page.views import router as status_page_router

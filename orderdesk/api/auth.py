@@ -1,57 +1,88 @@
-"""Access tokens and scopes, checked the way Shopify checks them."""
+"""Access tokens and scopes, checked the way Shopify checks them.
+
+Every Admin API route declares what it needs with exactly one of these dependencies; the
+application refuses to start with a route that declares none (``check_routes``), and the
+access tests read the declarations to build their matrix. What a route may reach beyond its
+scope (orders older than 60 days, another app's objects, kinds of fulfillment orders) is
+decided by the services from the ``Caller`` the dependency returns (see domain/access.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Request
+from fastapi.routing import APIRoute
 
+from ..domain.access import Caller, needs_scope_message
+from ..services import tokens
 from .errors import ApiError
 
 INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 
+# Kept for the routes' annotations: the caller of an Admin API request.
+Principal = Caller
+
 
 @dataclass(frozen=True)
-class Principal:
-    token_id: int
-    name: str
-    scopes: frozenset[str]
+class Access:
+    """What a route declares: every scope in ``all_of``, and one of ``any_of`` if given."""
 
-    def has(self, scope: str) -> bool:
-        """A write scope implies the matching read scope."""
-        if scope in self.scopes:
-            return True
-        if scope.startswith("read_"):
-            return "write_" + scope[len("read_") :] in self.scopes
-        return False
-
-    @property
-    def can_read_all_orders(self) -> bool:
-        return "read_all_orders" in self.scopes
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
 
 
-def authenticate(request: Request) -> Principal:
+def authenticate(request: Request) -> Caller:
     token = request.headers.get("x-shopify-access-token")
     if not token:
         raise ApiError(401, INVALID_TOKEN)
-    row = request.app.state.services.token(token)
-    if row is None:
+    caller = tokens.authenticate(request.app.state.services, token)
+    if caller is None:
         raise ApiError(401, INVALID_TOKEN)
-    return Principal(row["id"], row["name"], frozenset(s.strip() for s in row["scopes"].split(",") if s.strip()))
+    request.state.caller = caller
+    return caller
 
 
-def require(principal: Principal, scope: str) -> None:
-    if not principal.has(scope):
-        raise ApiError(403, f"[API] This action requires merchant approval for {scope} scope.")
+def _dependency(access: Access, name: str) -> Callable[[Request], Caller]:
+    def dependency(request: Request) -> Caller:
+        caller = authenticate(request)
+        for scope in access.all_of:
+            if not caller.has(scope):
+                raise ApiError(403, needs_scope_message(scope))
+        if access.any_of and not caller.has_any(access.any_of):
+            raise ApiError(403, needs_scope_message(access.any_of[0]))
+        return caller
 
-
-def requires(scope: str):
-    """A route dependency: the authenticated caller, who must hold ``scope``."""
-
-    def dependency(request: Request) -> Principal:
-        principal = authenticate(request)
-        require(principal, scope)
-        return principal
-
-    dependency.__name__ = f"requires_{scope}"
+    dependency.__name__ = name
+    dependency.access = access  # type: ignore[attr-defined]
     return dependency
+
+
+def requires(*scopes: str) -> Callable[[Request], Caller]:
+    """A route dependency: the authenticated caller, who must hold every one of ``scopes``."""
+    return _dependency(Access(all_of=scopes), "requires_" + "_".join(scopes))
+
+
+def requires_any(*scopes: str) -> Callable[[Request], Caller]:
+    """A route dependency: the authenticated caller, who must hold at least one of ``scopes``."""
+    return _dependency(Access(any_of=scopes), "requires_any_" + "_".join(scopes))
+
+
+def authenticated() -> Callable[[Request], Caller]:
+    """A route dependency for routes any app may call (what they reach is checked further in)."""
+    return _dependency(Access(), "authenticated")
+
+
+def declared_access(route: APIRoute) -> Access | None:
+    """The access a route declared through one of the dependencies above, if exactly one."""
+    found = [getattr(d.call, "access", None) for d in route.dependant.dependencies]
+    found = [a for a in found if a is not None]
+    return found[0] if len(found) == 1 else None
+
+
+def check_routes(routes: list[tuple[str, APIRoute]]) -> None:
+    """Refuse to serve an Admin API route that does not declare its access."""
+    missing = [f"{sorted(r.methods)} {path}" for path, r in routes if declared_access(r) is None]
+    if missing:
+        raise RuntimeError("Admin API routes without exactly one access declaration: " + ", ".join(missing))

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..domain.errors import Conflict, DomainError, NotFound
+from ..domain.errors import Conflict, DomainError, Forbidden, NotFound
 
 
 class ApiError(Exception):
@@ -46,6 +46,10 @@ def install(app) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):
         return JSONResponse({"errors": "Not Found"}, status_code=404)
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(request: Request, exc: Forbidden):
+        return JSONResponse({"errors": exc.message}, status_code=403)
 
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict):

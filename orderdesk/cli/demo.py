@@ -8,12 +8,17 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ..domain.access import Caller
 from ..domain.shop import Shop
 from ..schemas.orders import OrderCreate
 from ..services import catalog, orders
 from ..services.clock import FixedClock
 from ..services.context import Services
-from ..services.setup import create_token, init_shop
+from ..services.setup import init_shop
+from ..services.tokens import create_token
+
+# The demo's seed acts as orderdesk itself, named on the timeline.
+DEMO = Caller(name="demo", system=True)
 
 DEMO_SHOP = Shop(
     name="Maple & Moss Outfitters",
@@ -143,14 +148,14 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
         at_services = Services(db=services.db, clock=FixedClock(at), secret_key=services.secret_key)
         at_services._shop = shop
         at_services._shop_read_at = float("inf")
-        order = orders.create_order(at_services, OrderCreate.model_validate(body), author="demo", at=at)
+        order = orders.create_order(at_services, OrderCreate.model_validate(body), caller=DEMO, at=at)
         later = Services(db=services.db, clock=FixedClock(at + timedelta(hours=rng.randint(2, 72))), secret_key=services.secret_key)
         later._shop, later._shop_read_at = shop, float("inf")
         if state in ("cancelled", "refunded", "voided"):
             reason = {"cancelled": "customer", "refunded": "inventory", "voided": "declined"}[state]
-            orders.cancel_order(later, order.id, reason=reason, restock=True, email=False, author="demo")
+            orders.cancel_order(later, order.id, reason=reason, restock=True, email=False, caller=DEMO)
         if state == "paid_fulfilled" and age > timedelta(days=14) or state in ("cancelled", "refunded") and age > timedelta(days=30):
-            orders.close_order(later, order.id, author="demo")
+            orders.close_order(later, order.id, caller=DEMO)
         made += 1
     return made
 

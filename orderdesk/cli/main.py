@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="create a token and print it once")
     with_db(create)
     create.add_argument("--scopes", required=True, help="comma-separated, e.g. read_orders,write_orders")
-    create.add_argument("--name", default="cli")
+    create.add_argument("--name", default="cli", help="the app the token belongs to (made if new); its tokens share its webhooks and fulfillment services")
     lst = token_sub.add_parser("list", help="list tokens (never their values)")
     with_db(lst)
     revoke = token_sub.add_parser("revoke", help="revoke a token by id")
@@ -137,18 +137,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"shop {args.name!r} saved")
         return 0
     if args.command == "token":
-        from ..services import setup
+        from ..services import tokens
 
         services = _services(args.database_url)
         if args.token_command == "create":
             scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
-            print(setup.create_token(services, args.name, scopes))
+            print(tokens.create_token(services, args.name, scopes))
         elif args.token_command == "list":
-            for row in setup.list_tokens(services):
+            for row in tokens.list_tokens(services):
                 state = "revoked" if row["revoked_at"] else "active"
-                print(f"{row['id']}\t{row['name']}\t{state}\t{row['scopes']}")
+                print(f"{row['id']}\t{row['app_name']}\t{state}\t{row['scopes']}")
         else:
-            setup.revoke_token(services, args.id)
+            tokens.revoke_token(services, args.id)
             print(f"token {args.id} revoked")
         return 0
     if args.command == "worker":

@@ -14,11 +14,11 @@ fo = t.fulfillment_orders.c
 MAX_ID = 2**63 - 1
 
 
-def _owned_by(api_token_id: int | None):
-    """The services the app holding ``api_token_id`` owns, plus those with no recorded owner."""
-    if api_token_id is None:
-        return s.api_token_id.is_(None)
-    return (s.api_token_id == api_token_id) | s.api_token_id.is_(None)
+def _owned_by(app_id: int | None):
+    """The services the app ``app_id`` owns, plus those with no recorded owner."""
+    if app_id is None:
+        return s.app_id.is_(None)
+    return (s.app_id == app_id) | s.app_id.is_(None)
 
 
 class FulfillmentServiceRepository:
@@ -27,10 +27,11 @@ class FulfillmentServiceRepository:
         # by_location() for this unit of work: a fulfillment is checked against the services'
         # locations and then saved with them, and both need the same map.
         self._by_location: dict[int, tuple[int, str]] | None = None
+        self._owners: dict[int, int | None] = {}
 
     def list(self, *, owner: int | None = None, every: bool = True) -> list[Any]:
-        """All the shop's services (``every``), or only those the app holding the token
-        ``owner`` sees: the ones it registered and those with no recorded owner."""
+        """All the shop's services (``every``), or only those the app ``owner`` sees: the ones
+        it registered and those with no recorded owner."""
         query = select(t.fulfillment_services).order_by(s.id)
         if not every:
             query = query.where(_owned_by(owner))
@@ -58,13 +59,20 @@ class FulfillmentServiceRepository:
     def by_location(self) -> dict[int, tuple[int, str]]:
         """Location id -> (id, handle) of the service that owns it, read once per unit of work."""
         if self._by_location is None:
-            self._by_location = {loc: (sid, handle) for sid, loc, handle in self.conn.execute(select(s.id, s.location_id, s.handle))}
+            rows = list(self.conn.execute(select(s.id, s.location_id, s.handle, s.app_id)))
+            self._by_location = {loc: (sid, handle) for sid, loc, handle, _ in rows}
+            self._owners = {sid: app for sid, _, _, app in rows}
         return self._by_location
 
-    def visible_to(self, api_token_id: int | None) -> list[int]:
+    def owner(self, service_id: int) -> int | None:
+        """The app that registered the service (None: nobody recorded), from the same read as by_location."""
+        self.by_location()
+        return self._owners.get(service_id)
+
+    def visible_to(self, app_id: int | None) -> list[int]:
         """Ids of the services an app sees the work of: those it registered, and those nobody
         is recorded as owning (registered before owners were recorded)."""
-        return [sid for (sid,) in self.conn.execute(select(s.id).where(_owned_by(api_token_id)).order_by(s.id))]
+        return [sid for (sid,) in self.conn.execute(select(s.id).where(_owned_by(app_id)).order_by(s.id))]
 
     def add(self, values: dict[str, Any]) -> int:
         self._by_location = None

@@ -238,8 +238,10 @@ class OrderRepository:
             self.conn.execute(update(t.transactions).where(t.transactions.c.id == tx.id).values(expired_at=tx.expired_at))
 
     def get(
-        self, order_id: int, *, for_update: bool = False, created_since: datetime | None = None, fulfillment_orders: bool = False
+        self, order_id: int, *, created_since: datetime | None, for_update: bool = False, fulfillment_orders: bool = False
     ) -> Order | None:
+        """The order, if created at or after ``created_since`` (None: however old; callers decide
+        on a caller's behalf in services/loading.py)."""
         if not 0 < order_id <= MAX_ID:
             return None  # no such row; and the driver would refuse an id beyond BIGINT
         query = order_select().where(t.orders.c.id == order_id)
@@ -411,21 +413,36 @@ def hash_token(token: str) -> str:
 
 
 class TokenRepository:
+    """Access tokens and the apps they belong to."""
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def find(self, token: str) -> Any | None:
+        """The active token with this secret, with its app's name (``app_name``)."""
+        tok, app = t.api_tokens.c, t.apps.c
         return (
             self.conn.execute(
-                select(t.api_tokens).where(t.api_tokens.c.token_hash == hash_token(token), t.api_tokens.c.revoked_at.is_(None))
+                select(t.api_tokens, app.name.label("app_name"))
+                .select_from(t.api_tokens.join(t.apps, app.id == tok.app_id))
+                .where(tok.token_hash == hash_token(token), tok.revoked_at.is_(None))
             )
             .mappings()
             .first()
         )
 
-    def add(self, name: str, token: str, scopes: str, at: datetime) -> int:
+    def app_named(self, name: str, at: datetime) -> int:
+        """The id of the app with this name, made if there is none."""
+        found = self.conn.execute(select(t.apps.c.id).where(t.apps.c.name == name)).scalar()
+        if found is not None:
+            return int(found)
+        return int(self.conn.execute(insert(t.apps).values(name=name, created_at=at).returning(t.apps.c.id)).scalar_one())
+
+    def add(self, app_id: int, name: str, token: str, scopes: str, at: datetime) -> int:
         return self.conn.execute(
-            insert(t.api_tokens).values(name=name, token_hash=hash_token(token), scopes=scopes, created_at=at).returning(t.api_tokens.c.id)
+            insert(t.api_tokens)
+            .values(app_id=app_id, name=name, token_hash=hash_token(token), scopes=scopes, created_at=at)
+            .returning(t.api_tokens.c.id)
         ).scalar_one()
 
     def revoke(self, token_id: int, at: datetime) -> bool:
@@ -435,4 +452,11 @@ class TokenRepository:
         return result.rowcount > 0
 
     def list(self) -> list[Any]:
-        return list(self.conn.execute(select(t.api_tokens).order_by(t.api_tokens.c.id)).mappings())
+        tok, app = t.api_tokens.c, t.apps.c
+        return list(
+            self.conn.execute(
+                select(t.api_tokens, app.name.label("app_name"))
+                .select_from(t.api_tokens.join(t.apps, app.id == tok.app_id))
+                .order_by(tok.id)
+            ).mappings()
+        )

@@ -68,11 +68,23 @@ shop = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
+# An app: what access tokens belong to. Its webhook subscriptions and fulfillment services
+# outlive any one of its tokens.
+apps = Table(
+    "apps",
+    metadata,
+    _id(),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    sqlite_autoincrement=True,
+)
+
 api_tokens = Table(
     "api_tokens",
     metadata,
     _id(),
     Column("name", String(255), nullable=False),
+    Column("app_id", Id, ForeignKey("apps.id"), nullable=False, index=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("scopes", Text, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
@@ -372,10 +384,13 @@ webhook_subscriptions = Table(
     Column("format", String(8), nullable=False, server_default="json"),
     Column("fields", Json),
     Column("api_version", String(16), nullable=False),
+    # The app that subscribed: only it sees and changes the subscription. Null for those made
+    # before owners were recorded (every app's).
+    Column("app_id", Id, ForeignKey("apps.id")),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_webhook_subscriptions_topic", "topic"),
-    Index("ix_webhook_subscriptions_address_topic", "address", "topic", unique=True),
+    Index("ix_webhook_subscriptions_app_address_topic", "app_id", "address", "topic", unique=True),
 )
 
 # One row per delivery attempt: what was sent where, and what came back.
@@ -559,9 +574,9 @@ fulfillment_services = Table(
     Column("location_id", Id, ForeignKey("locations.id"), nullable=False),
     # Seconds a request may go unanswered before the diagnosis reports it.
     Column("response_deadline_seconds", Integer, nullable=False, server_default="86400"),
-    # The app (API token) that registered the service: it sees the fulfillment orders assigned
-    # to it. Null for services registered before owners were recorded.
-    Column("api_token_id", Id, ForeignKey("api_tokens.id")),
+    # The app that registered the service: it sees the fulfillment orders assigned to it and
+    # answers their requests. Null for services registered before owners were recorded.
+    Column("app_id", Id, ForeignKey("apps.id")),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )

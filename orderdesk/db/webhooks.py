@@ -18,20 +18,27 @@ class WebhookRepository:
         self.conn = conn
 
     @staticmethod
-    def _filters(address: str | None, topic: str | None) -> list[Any]:
+    def _filters(address: str | None, topic: str | None, app_id: int | None = None) -> list[Any]:
+        """``app_id``: only that app's subscriptions and ownerless ones (None: every app's)."""
         where = []
+        if app_id is not None:
+            where.append((s.app_id == app_id) | s.app_id.is_(None))
         if address is not None:
             where.append(s.address == address)
         if topic is not None:
             where.append(s.topic == topic)
         return where
 
-    def list(self, *, address: str | None = None, topic: str | None = None, since_id: int = 0, limit: int = 50) -> list[Any]:
-        query = select(t.webhook_subscriptions).where(s.id > since_id, *self._filters(address, topic)).order_by(s.id).limit(limit)
+    def list(
+        self, *, app_id: int | None, address: str | None = None, topic: str | None = None, since_id: int = 0, limit: int = 50
+    ) -> list[Any]:
+        query = (
+            select(t.webhook_subscriptions).where(s.id > since_id, *self._filters(address, topic, app_id)).order_by(s.id).limit(limit)
+        )
         return list(self.conn.execute(query).mappings())
 
-    def count(self, *, address: str | None = None, topic: str | None = None) -> int:
-        where = self._filters(address, topic)
+    def count(self, *, app_id: int | None, address: str | None = None, topic: str | None = None) -> int:
+        where = self._filters(address, topic, app_id)
         query = select(func.count()).select_from(t.webhook_subscriptions)
         if where:
             query = query.where(and_(*where))
@@ -40,8 +47,12 @@ class WebhookRepository:
     def get(self, subscription_id: int) -> Any | None:
         return self.conn.execute(select(t.webhook_subscriptions).where(s.id == subscription_id)).mappings().first()
 
-    def find(self, address: str, topic: str) -> Any | None:
-        return self.conn.execute(select(t.webhook_subscriptions).where(s.address == address, s.topic == topic)).mappings().first()
+    def find(self, address: str, topic: str, *, app_id: int | None) -> Any | None:
+        """The app's subscription of ``address`` to ``topic`` (subscriptions are unique per app)."""
+        owner = s.app_id.is_(None) if app_id is None else s.app_id == app_id
+        return (
+            self.conn.execute(select(t.webhook_subscriptions).where(s.address == address, s.topic == topic, owner)).mappings().first()
+        )
 
     def for_topic(self, topic: str) -> list[Any]:
         return list(self.conn.execute(select(t.webhook_subscriptions).where(s.topic == topic).order_by(s.id)).mappings())

@@ -5,10 +5,11 @@ Every error carries a stable ``code`` and a message written for the merchant:
 * DomainError
   + InvalidInput          – a value breaks a rule (negative quantity, unknown currency, ...)
   + InvalidTransition     – the order is not in a state that allows the action
-  + NotFound              – the thing referred to does not exist
+  + NotFound              – the thing referred to does not exist (or the caller may not see it)
+  + Forbidden             – the caller lacks the scope or permission the action needs
   + Conflict              – the same request is already being processed
 
-Services never raise HTTP errors; the API turns these into 422/404/409 bodies and the
+Services never raise HTTP errors; the API turns these into 422/404/403/409 bodies and the
 CLI into exit code 2.
 """
 
@@ -40,3 +41,7 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     code = "conflict"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"

@@ -37,7 +37,7 @@ def auto_archive(services: Services, order_id: int, *, queued_at: datetime | Non
         return Decision(False, "automatic archiving is off")
     at = services.clock.now()
     with writing(services, None) as uow:
-        order = uow.orders.get(order_id, for_update=True)
+        order = uow.orders.get(order_id, for_update=True, created_since=None)
         if order is None:
             return Decision(False, "no such order")
         decision = decide(order)

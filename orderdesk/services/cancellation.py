@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from ..db.uow import UnitOfWork
 from ..domain import fulfillment_orders, ledger
+from ..domain.access import Caller
 from ..domain.errors import InvalidTransition
 from ..domain.refunds import RefundRequest
 from . import stock
 from .context import Services
-from .loading import load_for_change, visible_since
+from .loading import load_for_change
 from .payments import TransactionSpec, run_transaction
 from .refunds import RefundOutcome, commit_refund, refund_with_stock
 from .transaction import writing
@@ -22,8 +23,7 @@ def cancel_order(
     restock: bool = False,
     email: bool = False,
     refund: RefundRequest | None = None,
-    author: str | None = None,
-    can_read_all: bool = True,
+    caller: Caller,
     uow: UnitOfWork | None = None,
 ) -> RefundOutcome:
     """Cancel an order: void what is still authorized, refund what was captured when asked
@@ -31,8 +31,8 @@ def cancel_order(
     all in one transaction with the timeline."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order = load_for_change(uow, order_id, visible_since(services, can_read_all))
-        uow.orders.load_fulfillment_orders(order)
+        order = load_for_change(uow, services, caller, order_id, fulfillment_orders=True)
+        author = caller.name
         was = (order.financial_status == "paid", order.fulfillment_status)
         order.check_cancellable(reason or "other")
         fulfillment_orders.check_cancellable(order)

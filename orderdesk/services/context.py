@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..config import SmtpSettings, public_url_from_env
-from ..db.repositories import hash_token
+from ..db.revocations import RevocationWatch
+from ..db.revocations import watch as revocation_watch
 from ..db.uow import Database
 from ..domain.errors import NotFound
 from ..domain.shop import Shop, check_public_url
@@ -16,8 +16,6 @@ from .clock import Clock, SystemClock
 
 # Settings change rarely; re-reading them on every request would cost a statement each time.
 SHOP_CACHE_SECONDS = 5.0
-# A revoked token stops working here at once, and in other processes within this many seconds.
-TOKEN_CACHE_SECONDS = 10.0
 
 
 @dataclass
@@ -33,7 +31,6 @@ class Services:
     _shop: Shop | None = None
     _shop_read_at: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _tokens: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.public_url:
@@ -64,20 +61,7 @@ class Services:
     def forget_shop(self) -> None:
         self._shop = None
 
-    def token(self, token: str) -> Any | None:
-        """The active token row for a secret, cached briefly; None if unknown or revoked."""
-        key = hash_token(token)
-        now = time.monotonic()
-        cached = self._tokens.get(key)
-        if cached is not None and now - cached[0] <= TOKEN_CACHE_SECONDS:
-            return cached[1]
-        with self.db.reading() as uow:
-            row = uow.tokens.find(token)
-        if row is not None:
-            if len(self._tokens) > 10_000:
-                self._tokens.clear()
-            self._tokens[key] = (now, row)
-        return row
-
-    def forget_tokens(self) -> None:
-        self._tokens.clear()
+    @property
+    def revocations(self) -> RevocationWatch:
+        """How this process learns that a token or session was revoked anywhere."""
+        return revocation_watch(self.db.engine)

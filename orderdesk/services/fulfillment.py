@@ -11,6 +11,7 @@ from typing import Any
 
 from ..db.uow import UnitOfWork
 from ..domain import fulfillment_automation, fulfillment_orders, fulfillments, holds, routing
+from ..domain.access import Caller, FulfillmentOrderKind
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import ShipmentUpdated
 from ..domain.fulfillment_order_rules import LIVE
@@ -21,7 +22,7 @@ from ..domain.tracking import tracking_urls as carrier_urls
 from ..representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from . import outbox, service_notices, stock
 from .context import Services
-from .loading import visible_since
+from .loading import load, load_for_change
 from .transaction import writing
 
 
@@ -32,11 +33,31 @@ class Tracking:
     urls: tuple[str, ...] = ()
 
 
-def _load(uow: UnitOfWork, services: Services, order_id: int, can_read_all: bool = True) -> Order:
-    order = uow.orders.get(order_id, for_update=True, created_since=visible_since(services, can_read_all), fulfillment_orders=True)
-    if order is None:
-        raise NotFound("Not Found")
-    return order
+def _load(uow: UnitOfWork, services: Services, caller: Caller, order_id: int | None) -> Order:
+    return load_for_change(uow, services, caller, order_id, fulfillment_orders=True)
+
+
+def kind_of(uow: UnitOfWork, caller: Caller, fo: FulfillmentOrder) -> FulfillmentOrderKind:
+    """Which of Shopify's kinds the fulfillment order is for this caller (see domain/access.py).
+    A fulfillment order at a service's location counts as the service's before it is assigned."""
+    service_id = fo.service_id
+    if service_id is None and fo.assigned_location_id is not None:
+        at = uow.fulfillment_services.by_location().get(fo.assigned_location_id)
+        service_id = at[0] if at is not None else None
+    if service_id is None:
+        return "merchant_managed"
+    return caller.fulfillment_order_kind(uow.fulfillment_services.owner(service_id), True)
+
+
+def check_kinds(uow: UnitOfWork, caller: Caller, fos: list[FulfillmentOrder], verb: str) -> None:
+    """Refuse (403) unless the caller holds the read or write scope of each fulfillment order's kind."""
+    for fo in fos:
+        caller.check_fulfillment_order(verb, kind_of(uow, caller, fo))  # type: ignore[arg-type]
+
+
+def _fulfillment_order_of(order: Order, f: Fulfillment) -> list[FulfillmentOrder]:
+    """The fulfillment order a fulfillment was recorded against (none for an imported one)."""
+    return [fo for fo in order.fulfillment_orders or [] if fo.id is not None and fo.id == f.fulfillment_order_id]
 
 
 def _commit(
@@ -120,30 +141,31 @@ def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) ->
         uow.orders.save(order)
 
 
-def list_fulfillment_orders(services: Services, order_id: int, *, can_read_all: bool = True) -> Order:
+def list_fulfillment_orders(services: Services, order_id: int, *, caller: Caller) -> tuple[Order, list[FulfillmentOrder]]:
+    """The order and those of its fulfillment orders whose kind the caller may read."""
     with services.db.reading() as uow:
-        order = uow.orders.get(order_id, created_since=visible_since(services, can_read_all), fulfillment_orders=True)
-    if order is None:
-        raise NotFound("Not Found")
-    return order
+        order = load(uow, services, caller, order_id, fulfillment_orders=True)
+        visible = [fo for fo in order.fulfillment_orders or [] if caller.may_fulfillment_order("read", kind_of(uow, caller, fo))]
+    return order, visible
 
 
-def find_fulfillment_order(services: Services, fo_id: int) -> tuple[Order, FulfillmentOrder]:
+def read_order_with_fulfillments(services: Services, order_id: int, *, caller: Caller) -> Order:
+    """The order with its fulfillments (part of the order, so read_orders is enough)."""
     with services.db.reading() as uow:
-        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
-        order = uow.orders.get(order_id, fulfillment_orders=True) if order_id else None
-    if order is None:
-        raise NotFound("Not Found")
-    return order, fulfillment_orders.fulfillment_order(order, fo_id)
+        return load(uow, services, caller, order_id, fulfillment_orders=True)
 
 
-def fulfillments_of_fulfillment_order(services: Services, fo_id: int, *, can_read_all: bool = True) -> tuple[Order, list[Fulfillment]]:
+def find_fulfillment_order(services: Services, fo_id: int, *, caller: Caller) -> tuple[Order, FulfillmentOrder]:
+    with services.db.reading() as uow:
+        order = load(uow, services, caller, uow.orders.order_id_for_fulfillment_order(fo_id), fulfillment_orders=True)
+        fo = fulfillment_orders.fulfillment_order(order, fo_id)
+        check_kinds(uow, caller, [fo], "read")
+    return order, fo
+
+
+def fulfillments_of_fulfillment_order(services: Services, fo_id: int, *, caller: Caller) -> tuple[Order, list[Fulfillment]]:
     """The fulfillments that shipped from one fulfillment order, oldest first."""
-    with services.db.reading() as uow:
-        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
-        order = uow.orders.get(order_id, created_since=visible_since(services, can_read_all), fulfillment_orders=True) if order_id else None
-    if order is None:
-        raise NotFound("Not Found")
+    order, _ = find_fulfillment_order(services, fo_id, caller=caller)
     return order, [f for f in order.fulfillments if f.fulfillment_order_id == fo_id]
 
 
@@ -155,15 +177,15 @@ def create_fulfillment(
     notify_customer: bool = False,
     order_id: int | None = None,
     legacy_lines: list[tuple[int, int | None]] | None = None,
-    author: str | None = None,
+    caller: Caller,
     uow: UnitOfWork | None = None,
-    api_token_id: int | None,
 ) -> tuple[Order, Fulfillment]:
     """Ship from fulfillment orders (``requests``: fulfillment order id -> {its line id: qty};
     empty quantities ship everything left), or, on the legacy path, from an order's lines.
 
-    A fulfillment service's fulfillment order ships only by the app holding ``api_token_id``
-    that registered the service (anyone, for a service with no recorded owner)."""
+    The caller needs the write scope of each fulfillment order's kind, and a fulfillment
+    service's fulfillment order ships only by the app that registered the service (anyone's,
+    for a service with no recorded owner)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
         if order_id is None:
@@ -175,13 +197,14 @@ def create_fulfillment(
             if len(order_ids) != 1:
                 raise InvalidInput("all fulfillment orders must belong to one order", field="line_items_by_fulfillment_order")
             order_id = order_ids.pop()
-        order = _load(uow, services, order_id)
+        order = _load(uow, services, caller, order_id)
         was = order.fulfillment_status
         if legacy_lines is not None or not requests:
             pairs = fulfillments.legacy_requests(order, legacy_lines)
         else:
             pairs = [(fulfillment_orders.fulfillment_order(order, fo_id), wanted) for fo_id, wanted in requests]
-        _check_service_owner(uow, [fo for fo, _ in pairs], api_token_id)
+        check_kinds(uow, caller, [fo for fo, _ in pairs], "write")
+        _check_service_owner(uow, [fo for fo, _ in pairs], caller)
         f = fulfillments.fulfill(
             order,
             pairs,
@@ -190,13 +213,13 @@ def create_fulfillment(
             tracking_numbers=list(tracking.numbers),
             tracking_urls=carrier_urls(tracking.company, tracking.numbers, tracking.urls),
             notify_customer=notify_customer,
-            author=author,
+            author=caller.name,
         )
         _commit(uow, services, order, at, was, new_fulfillments=[f])
     return order, f
 
 
-def _check_service_owner(uow: UnitOfWork, fos: list[FulfillmentOrder], api_token_id: int | None) -> None:
+def _check_service_owner(uow: UnitOfWork, fos: list[FulfillmentOrder], caller: Caller) -> None:
     """Refuse to ship a fulfillment service's fulfillment order for any app but the one that
     registered the service (a service with no recorded owner is anyone's). A fulfillment
     order at a service's location counts as the service's even before it was assigned."""
@@ -205,7 +228,7 @@ def _check_service_owner(uow: UnitOfWork, fos: list[FulfillmentOrder], api_token
     ids |= {by_location[fo.assigned_location_id][0] for fo in fos if fo.assigned_location_id in by_location}
     ids = sorted(ids)
     for row in uow.fulfillment_services.many(ids).values():
-        if row["api_token_id"] not in (None, api_token_id):
+        if not caller.owns(row["app_id"]):
             raise InvalidInput(
                 f"Only the app that registered the fulfillment service {row['name']} can fulfill its fulfillment orders.",
                 field="fulfillment_order",
@@ -230,7 +253,7 @@ def _fulfillment(order: Order, fulfillment_id: int) -> Fulfillment:
 
 
 def cancel_fulfillment(
-    services: Services, fulfillment_id: int, *, order_id: int | None = None, author: str | None = None, uow: UnitOfWork | None = None
+    services: Services, fulfillment_id: int, *, order_id: int | None = None, caller: Caller, uow: UnitOfWork | None = None
 ) -> tuple[Order, Fulfillment]:
     """Mark as unfulfilled: cancel the fulfillment; its items are to fulfil again (see fulfillments.cancel_fulfillment)."""
     at = services.clock.now()
@@ -238,10 +261,11 @@ def cancel_fulfillment(
         owner = uow.orders.order_id_for_fulfillment(fulfillment_id)
         if owner is None or (order_id is not None and owner != order_id):
             raise NotFound("Not Found")
-        order = _load(uow, services, owner)
+        order = _load(uow, services, caller, owner)
         was = order.fulfillment_status
         f = _fulfillment(order, fulfillment_id)
-        fulfillments.cancel_fulfillment(order, f, at, author)
+        check_kinds(uow, caller, _fulfillment_order_of(order, f), "write")
+        fulfillments.cancel_fulfillment(order, f, at, caller.name)
         _forget_deleted_services(uow, order, at)
         _commit(uow, services, order, at, was, changed_fulfillments=[f])
     return order, f
@@ -253,7 +277,7 @@ def update_tracking(
     tracking: Tracking,
     *,
     notify_customer: bool = False,
-    author: str | None = None,
+    caller: Caller,
     uow: UnitOfWork | None = None,
 ) -> tuple[Order, Fulfillment]:
     at = services.clock.now()
@@ -261,15 +285,16 @@ def update_tracking(
         owner = uow.orders.order_id_for_fulfillment(fulfillment_id)
         if owner is None:
             raise NotFound("Not Found")
-        order = _load(uow, services, owner)
+        order = _load(uow, services, caller, owner)
         f = _fulfillment(order, fulfillment_id)
+        check_kinds(uow, caller, _fulfillment_order_of(order, f), "write")
         if f.status == "cancelled":
             raise InvalidTransition("The fulfillment is cancelled", field="fulfillment")
         f.tracking_company = tracking.company or f.tracking_company
         f.tracking_numbers = list(tracking.numbers) or f.tracking_numbers
         f.tracking_urls = carrier_urls(f.tracking_company, f.tracking_numbers, tracking.urls) or f.tracking_urls
         f.updated_at = at
-        order.events.append(ShipmentUpdated(at=at, author=author, name=f.name or "", status="tracking_updated"))
+        order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status="tracking_updated"))
         _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
         if notify_customer and order.email:
             uow.outbox.add_many([outbox.email("shipping_update", order, at, fulfillment_id=f.id)])
@@ -282,7 +307,7 @@ def add_shipment_event(
     fulfillment_id: int,
     values: dict[str, Any],
     *,
-    author: str | None = None,
+    caller: Caller,
     uow: UnitOfWork | None = None,
 ) -> tuple[Order, Fulfillment, Any]:
     """A carrier scan (in_transit, out_for_delivery, delivered, ...): it sets the shipment status."""
@@ -291,11 +316,12 @@ def add_shipment_event(
     if status not in fulfillments.SHIPMENT_STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(fulfillments.SHIPMENT_STATUSES)}", field="status")
     with writing(services, uow) as uow:
-        order = _load(uow, services, order_id)
+        order = _load(uow, services, caller, order_id)
         f = _fulfillment(order, fulfillment_id)
+        check_kinds(uow, caller, _fulfillment_order_of(order, f), "write")
         f.shipment_status = status
         f.updated_at = at
-        order.events.append(ShipmentUpdated(at=at, author=author, name=f.name or "", status=status))
+        order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status=status))
         row = uow.orders.add_fulfillment_event(order.id, f.id, values, at)
         _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
         uow.outbox.add_many([outbox.webhook("fulfillment_events/create", order.id, fulfillment_event_json(row, services.shop()), at)])
@@ -319,18 +345,17 @@ SPLIT_TOPIC = "fulfillment_orders/split"
 
 
 def act(
-    services: Services, fo_id: int, action: str, *, author: str | None = None, uow: UnitOfWork | None = None, **options: Any
+    services: Services, fo_id: int, action: str, *, caller: Caller, uow: UnitOfWork | None = None, **options: Any
 ) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
     """Run one fulfillment-order action; returns the order, the fulfillment order and extras
     (a moved or replacement fulfillment order)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
-        if order_id is None:
-            raise NotFound("Not Found")
-        order = _load(uow, services, order_id)
+        order = _load(uow, services, caller, uow.orders.order_id_for_fulfillment_order(fo_id))
         was = order.fulfillment_status
         fo = fulfillment_orders.fulfillment_order(order, fo_id)
+        check_kinds(uow, caller, [fo], "write")
+        author = caller.name
         extra: dict[str, Any] = {}
         topics = []
         splits = []
@@ -439,7 +464,7 @@ def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
     """
     at = services.clock.now()
     with writing(services, None) as uow:
-        order = uow.orders.get(order_id, for_update=True, fulfillment_orders=True)
+        order = uow.orders.get(order_id, for_update=True, created_since=None, fulfillment_orders=True)
         if order is None:
             return
         due = [fo for fo in order.fulfillment_orders if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
@@ -451,8 +476,8 @@ def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
         _commit(uow, services, order, at, order.fulfillment_status, fo_topics=[(FO_TOPICS["scheduled_released"], fo) for fo in due])
 
 
-def shipment_events(services: Services, order_id: int, fulfillment_id: int) -> list[Any]:
+def shipment_events(services: Services, order_id: int, fulfillment_id: int, *, caller: Caller) -> list[Any]:
     with services.db.reading() as uow:
-        if uow.orders.order_id_for_fulfillment(fulfillment_id) != order_id:
-            raise NotFound("Not Found")
+        order = load(uow, services, caller, order_id)
+        _fulfillment(order, fulfillment_id)
         return uow.orders.fulfillment_events(fulfillment_id)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from ..db.uow import UnitOfWork
 from ..domain import fulfillment_orders, routing
+from ..domain.access import Caller
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.fulfillment_orders import FulfillmentOrder
 from ..domain.order import Order
@@ -39,14 +39,6 @@ MIN_DEADLINE, MAX_DEADLINE = 60, 30 * 86400
 # action -> (timeline action, webhook topic, notification kind for the service or None)
 # The answers only the service itself gives; the merchant asks, the service's app decides.
 SERVICE_ANSWERS = frozenset({"accept_request", "reject_request", "accept_cancellation", "reject_cancellation"})
-
-
-@dataclass(frozen=True)
-class ServiceInfo:
-    """What the diagnosis needs to know about a service."""
-
-    name: str
-    response_deadline_seconds: int
 
 
 # --- the resource --------------------------------------------------------------------------
@@ -126,38 +118,32 @@ def _validate(data: dict[str, Any], *, partial: bool) -> tuple[dict[str, Any], d
     return values, errors
 
 
-def list_services(services: Services, *, api_token_id: int | None, every: bool = False) -> list[Any]:
-    """The services the app holding ``api_token_id`` registered, plus those with no recorded
-    owner; ``every`` (Shopify's ``scope=all``) lists all the shop's services, to read only."""
+def list_services(services: Services, *, caller: Caller, every: bool = False) -> list[Any]:
+    """The services the calling app registered, plus those with no recorded owner; ``every``
+    (Shopify's ``scope=all``) lists all the shop's services, to read only."""
     with services.db.reading() as uow:
-        return uow.fulfillment_services.list(owner=api_token_id, every=every)
+        return uow.fulfillment_services.list(owner=caller.app_id, every=every or caller.app_id is None)
 
 
-def owned_by(row: Any, api_token_id: int | None) -> bool:
-    """Whether the app holding ``api_token_id`` may act for the service: it registered it,
-    or nobody is recorded as its owner (registered before owners were recorded)."""
-    return row["api_token_id"] is None or row["api_token_id"] == api_token_id
-
-
-def get_service(services: Services, service_id: int, uow: UnitOfWork | None = None, *, api_token_id: int | None) -> Any:
-    """One service, if the app holding ``api_token_id`` owns it (see ``owned_by``); another
-    app's service is NotFound, as if it did not exist, so it can neither be read one by one
-    nor changed (its callback_url and email receive customers' addresses)."""
+def get_service(services: Services, service_id: int, uow: UnitOfWork | None = None, *, caller: Caller) -> Any:
+    """One service, if the calling app owns it (see ``Caller.owns``); another app's service is
+    NotFound, as if it did not exist, so it can neither be read one by one nor changed (its
+    callback_url and email receive customers' addresses)."""
     if uow is not None:
         row = uow.fulfillment_services.get(service_id)
     else:
         with services.db.reading() as own:
             row = own.fulfillment_services.get(service_id)
-    if row is None or not owned_by(row, api_token_id):
+    if row is None or not caller.owns(row["app_id"]):
         raise NotFound("Not Found")
     return row
 
 
 def create_service(
-    services: Services, data: dict[str, Any], uow: UnitOfWork | None = None, api_token_id: int | None = None
+    services: Services, data: dict[str, Any], uow: UnitOfWork | None = None, *, caller: Caller
 ) -> tuple[Any | None, dict[str, list[str]]]:
-    """Create the service and the location it owns, registered by the app holding
-    ``api_token_id`` (it alone sees the service's assigned fulfillment orders). Returns (row, errors)."""
+    """Create the service and the location it owns, registered by the calling app (it alone
+    sees the service's assigned fulfillment orders). Returns (row, errors)."""
     values, errors = _validate(data, partial=False)
     if errors:
         return None, errors
@@ -172,18 +158,18 @@ def create_service(
             handle = f"{base}-{n}"
         location_id = uow.inventory.add_location({"name": values["name"]}, at)
         service_id = uow.fulfillment_services.add(
-            {**values, "handle": handle, "location_id": location_id, "api_token_id": api_token_id, "created_at": at, "updated_at": at}
+            {**values, "handle": handle, "location_id": location_id, "app_id": caller.app_id, "created_at": at, "updated_at": at}
         )
         return uow.fulfillment_services.get(service_id), {}
 
 
 def update_service(
-    services: Services, service_id: int, data: dict[str, Any], uow: UnitOfWork | None = None, *, api_token_id: int | None
+    services: Services, service_id: int, data: dict[str, Any], uow: UnitOfWork | None = None, *, caller: Caller
 ) -> tuple[Any | None, dict[str, list[str]]]:
-    """Update a service the app holding ``api_token_id`` owns (another app's is NotFound)."""
+    """Update a service the calling app owns (another app's is NotFound)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        current = get_service(services, service_id, uow, api_token_id=api_token_id)
+        current = get_service(services, service_id, uow, caller=caller)
         values, errors = _validate(data, partial=True)
         if errors:
             return None, errors
@@ -197,12 +183,12 @@ def update_service(
         return uow.fulfillment_services.get(service_id), {}
 
 
-def delete_service(services: Services, service_id: int, uow: UnitOfWork | None = None, *, api_token_id: int | None) -> None:
+def delete_service(services: Services, service_id: int, uow: UnitOfWork | None = None, *, caller: Caller) -> None:
     """Delete the service (only the app that owns it may; another app's is NotFound); its
     location is deactivated and its open fulfillment orders become the merchant's (unsubmitted)."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        current = get_service(services, service_id, uow, api_token_id=api_token_id)
+        current = get_service(services, service_id, uow, caller=caller)
         uow.fulfillment_services.delete(service_id)
         uow.fulfillment_services.update_location(current["location_id"], {"active": False, "updated_at": at})
 
@@ -215,9 +201,8 @@ def act(
     fo_id: int,
     action: str,
     *,
-    author: str | None = None,
+    caller: Caller,
     uow: UnitOfWork | None = None,
-    api_token_id: int | None = None,
     **options: Any,
 ) -> tuple[Order, FulfillmentOrder, dict[str, Any]]:
     """Submit, accept or reject a fulfillment or cancellation request for one fulfillment order.
@@ -230,16 +215,17 @@ def act(
     note, topic, _ = REQUEST_ACTIONS[action]
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order_id = uow.orders.order_id_for_fulfillment_order(fo_id)
-        if order_id is None:
-            raise NotFound("Not Found")
-        order = fo_service._load(uow, services, order_id)
+        order = fo_service._load(uow, services, caller, uow.orders.order_id_for_fulfillment_order(fo_id))
         was = order.fulfillment_status
         fo = fulfillment_orders.fulfillment_order(order, fo_id)
         # A fulfillment order that landed at a service's location before the hook ran.
         routing.assign_services(order, uow.fulfillment_services.by_location())
+        if action not in SERVICE_ANSWERS:
+            # The merchant's requests need the write scope of the fulfillment order's kind.
+            fo_service.check_kinds(uow, caller, [fo], "write")
         service = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
-        if action in SERVICE_ANSWERS and service is not None and not owned_by(service, api_token_id):
+        author = caller.name
+        if action in SERVICE_ANSWERS and service is not None and not caller.owns(service["app_id"]):
             raise InvalidInput(f"Only the app that registered {service['name']} can answer its requests.", field="fulfillment_order")
         message = options.get("message")
         extra: dict[str, Any] = {}
@@ -277,45 +263,33 @@ def act(
 def assigned(
     services: Services,
     *,
-    api_token_id: int | None,
+    caller: Caller,
     assignment_status: str | None = None,
     location_ids: tuple[int, ...] = (),
     limit: int = 250,
 ) -> list[tuple[Order, FulfillmentOrder]]:
     """Fulfillment orders at the locations of the calling app's fulfillment services (as on
-    Shopify: the services the app holding ``api_token_id`` registered, plus any registered
-    before owners were recorded), optionally only those with an ``assignment_status``."""
+    Shopify: the services the app registered, plus any registered before owners were
+    recorded), optionally only those with an ``assignment_status``; orders the caller may not
+    see (older than 60 days without read_all_orders) are left out."""
     if assignment_status is not None and assignment_status not in ASSIGNMENT_STATUSES:
         raise InvalidInput(f"assignment_status must be one of {', '.join(ASSIGNMENT_STATUSES)}", field="assignment_status")
     statuses = ASSIGNMENT_STATUSES.get(assignment_status) if assignment_status else None
     out: list[tuple[Order, FulfillmentOrder]] = []
     with services.db.reading() as uow:
-        ids = uow.fulfillment_services.visible_to(api_token_id)
+        ids = uow.fulfillment_services.visible_to(caller.app_id)
+        since = visible_since(services, caller)
         pairs = uow.fulfillment_services.assigned_order_ids(ids, statuses, location_ids, limit)
         orders: dict[int, Order] = {}
         for fo_id, order_id in pairs:
             if order_id not in orders:
-                loaded = uow.orders.get(order_id, fulfillment_orders=True)
+                loaded = uow.orders.get(order_id, created_since=since, fulfillment_orders=True)
                 if loaded is None:
                     continue
                 orders[order_id] = loaded
             order = orders[order_id]
             out.append((order, fulfillment_orders.fulfillment_order(order, fo_id)))
     return out
-
-
-# --- diagnosis ---------------------------------------------------------------------------------
-
-
-def load_for_diagnosis(services: Services, order_id: int, *, can_read_all: bool = True) -> tuple[Order, dict[int, ServiceInfo]]:
-    """The order with its fulfillment orders, and the services they are assigned to."""
-    with services.db.reading() as uow:
-        order = uow.orders.get(order_id, created_since=visible_since(services, can_read_all), fulfillment_orders=True)
-        if order is None:
-            raise NotFound("Not Found")
-        ids = sorted({fo.service_id for fo in order.fulfillment_orders or [] if fo.service_id is not None})
-        rows = uow.fulfillment_services.many(ids)
-    return order, {sid: ServiceInfo(r["name"], r["response_deadline_seconds"]) for sid, r in rows.items()}
 
 
 # --- delivery (worker) -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..db import notification_templates as store
 from ..db.uow import UnitOfWork
+from ..domain.access import Caller
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.order import Order
 from ..notifications import render as liquid
@@ -19,6 +20,7 @@ from ..notifications import smtp
 from ..notifications.variables import order_variables
 from . import delivery_log, outbox
 from .context import Services
+from .loading import load, read_order
 from .transaction import writing
 
 __all__ = [
@@ -57,13 +59,6 @@ def _known(name: str) -> None:
         raise NotFound("Not Found")
 
 
-def _order(uow: UnitOfWork, order_id: int) -> Order:
-    order = uow.orders.get(order_id)
-    if order is None:
-        raise NotFound("Not Found")
-    return order
-
-
 def recipient(order: Order | None, payload: dict[str, Any]) -> str | None:
     """A fixed ``recipient`` (a fulfillment service's inbox), else the customer's current email."""
     if payload.get("recipient"):
@@ -79,7 +74,7 @@ def send(services: Services, row: Any) -> None:
     name = payload.get("template") or row["topic"]
     order_id = int(payload["order_id"])
     with services.db.reading() as uow:
-        order = uow.orders.get(order_id)
+        order = uow.orders.get(order_id, created_since=None)
     to = recipient(order, payload)
     try:
         with delivery_log.attempt(services, row, topic=name, recipient=to, order_id=order_id) as attempt:
@@ -210,11 +205,12 @@ def reset_template(services: Services, name: str) -> dict[str, Any]:
     return get_template(services, name)
 
 
-def preview(services: Services, name: str, order_id: int, *, subject: str | None = None, body: str | None = None) -> dict[str, str]:
-    """Render the saved template (or the unsaved ``subject``/``body``) against a real order."""
+def preview(
+    services: Services, name: str, order_id: int, *, caller: Caller, subject: str | None = None, body: str | None = None
+) -> dict[str, str]:
+    """Render the saved template (or the unsaved ``subject``/``body``) against an order the caller may see."""
     _known(name)
-    with services.db.reading() as uow:
-        order = _order(uow, order_id)
+    order = read_order(services, caller, order_id)
     variables = order_variables(order, services.shop(), {"message": "Your message to the customer appears here.", "subject": None})
     envs = environments(services)
     try:
@@ -234,7 +230,7 @@ def preview(services: Services, name: str, order_id: int, *, subject: str | None
 NOT_FOR_CUSTOMERS = frozenset({"fulfillment_request", "cancellation_request"})
 
 
-def resend(services: Services, order_id: int, name: str, *, author: str | None = None, uow: UnitOfWork | None = None) -> dict[str, Any]:
+def resend(services: Services, order_id: int, name: str, *, caller: Caller, uow: UnitOfWork | None = None) -> dict[str, Any]:
     """Queue the notification again and note it on the timeline."""
     _known(name)
     if name == "contact_customer":
@@ -244,7 +240,7 @@ def resend(services: Services, order_id: int, name: str, *, author: str | None =
         raise InvalidInput(f"The {title(name).lower()} email goes to a fulfillment service, not to the customer", field="name")
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order = _order(uow, order_id)
+        order = load(uow, services, caller, order_id)
         if not order.email:
             raise InvalidInput("The order has no email address", field="email")
         row = outbox.email(name, order, at, resent=True)
@@ -257,7 +253,7 @@ def resend(services: Services, order_id: int, name: str, *, author: str | None =
                     f"Staff resent the {title(name).lower()} email to the customer.",
                     at,
                     {"template": name, "to": order.email},
-                    author,
+                    caller.name,
                 )
             ]
         )
@@ -265,7 +261,7 @@ def resend(services: Services, order_id: int, name: str, *, author: str | None =
 
 
 def contact_customer(
-    services: Services, order_id: int, subject: str, body: str, *, author: str | None = None, uow: UnitOfWork | None = None
+    services: Services, order_id: int, subject: str, body: str, *, caller: Caller, uow: UnitOfWork | None = None
 ) -> dict[str, Any]:
     """Queue a message from staff to the customer (template ``contact_customer``)."""
     subject, body = (subject or "").strip(), (body or "").strip()
@@ -275,7 +271,7 @@ def contact_customer(
         raise InvalidInput("is too long", field="body")
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order = _order(uow, order_id)
+        order = load(uow, services, caller, order_id)
         if not order.email:
             raise InvalidInput("The order has no email address", field="email")
         row = outbox.email("contact_customer", order, at, subject=subject or None, message=body)
@@ -288,7 +284,7 @@ def contact_customer(
                     f"Staff sent an email to {order.email}.",
                     at,
                     {"template": "contact_customer", "to": order.email, "subject": subject},
-                    author,
+                    caller.name,
                 )
             ]
         )

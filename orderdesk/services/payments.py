@@ -14,7 +14,8 @@ from typing import Any
 
 from ..db.uow import UnitOfWork
 from ..domain import ledger
-from ..domain.errors import InvalidInput, InvalidTransition, NotFound
+from ..domain.access import Caller
+from ..domain.errors import InvalidInput, InvalidTransition
 from ..domain.events import PaymentReminderQueued
 from ..domain.money import Money, MoneyBag
 from ..domain.order import Order
@@ -23,7 +24,7 @@ from ..gateways import PaymentGateway, PaymentMethod, registry
 from ..representation.payments import transaction_json
 from . import fulfillment, outbox
 from .context import Services
-from .loading import load_for_change, visible_since
+from .loading import load_for_change, read_order
 from .transaction import writing
 
 GATEWAYS = registry()
@@ -217,7 +218,7 @@ def remind(services: Services, order_id: int, *, uow: UnitOfWork | None = None) 
     """The due-date job: if money is still outstanding, email the customer a payment reminder."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order = uow.orders.get(order_id, for_update=True)
+        order = uow.orders.get(order_id, for_update=True, created_since=None)
         if order is None or order.cancelled_at is not None or order.total_outstanding <= 0 or not order.email:
             return False
         order.events.append(PaymentReminderQueued(at=at, amount=str(order.total_outstanding), currency=order.presentment_currency))
@@ -262,8 +263,7 @@ def create_transaction(
     order_id: int,
     spec: TransactionSpec,
     *,
-    author: str | None = None,
-    can_read_all: bool = True,
+    caller: Caller,
     uow: UnitOfWork | None = None,
 ) -> tuple[Order, Transaction]:
     """Authorize, capture, sell or void through the order's gateway, or record external money.
@@ -273,19 +273,19 @@ def create_transaction(
     """
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order = load_for_change(uow, order_id, visible_since(services, can_read_all))
+        order = load_for_change(uow, services, caller, order_id)
         was = (order.financial_status == "paid", order.fulfillment_status)
-        tx = run_transaction(order, spec, at, author)
+        tx = run_transaction(order, spec, at, caller.name)
         _commit_payment(uow, services, order, [tx], at, was)
     return order, tx
 
 
 def mark_as_paid(
-    services: Services, order_id: int, *, author: str | None = None, can_read_all: bool = True, uow: UnitOfWork | None = None
+    services: Services, order_id: int, *, caller: Caller, uow: UnitOfWork | None = None
 ) -> Order:
     """Record the outstanding amount as received outside any gateway (cash, bank deposit)."""
     order, _ = create_transaction(
-        services, order_id, TransactionSpec(kind="sale", source="external"), author=author, can_read_all=can_read_all, uow=uow
+        services, order_id, TransactionSpec(kind="sale", source="external"), caller=caller, uow=uow
     )
     return order
 
@@ -297,7 +297,7 @@ def expire_authorizations(services: Services, order_id: int, *, uow: UnitOfWork 
     """
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order = uow.orders.get(order_id, for_update=True)
+        order = uow.orders.get(order_id, for_update=True, created_since=None)
         if order is None:
             return None
         was = (order.financial_status == "paid", order.fulfillment_status)
@@ -309,9 +309,6 @@ def expire_authorizations(services: Services, order_id: int, *, uow: UnitOfWork 
     return order
 
 
-def list_transactions(services: Services, order_id: int, *, can_read_all: bool = True) -> Order:
-    with services.db.reading() as uow:
-        order = uow.orders.get(order_id, created_since=visible_since(services, can_read_all))
-    if order is None:
-        raise NotFound("Not Found")
-    return order
+def list_transactions(services: Services, order_id: int, *, caller: Caller) -> Order:
+    """The order with its transactions and refunds, as the caller may see it."""
+    return read_order(services, caller, order_id)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..db.uow import UnitOfWork
 from ..domain import fulfillment_orders
+from ..domain.access import Caller
 from ..domain.errors import InvalidInput
 from ..domain.money import Money
 from ..domain.order import Order
@@ -20,13 +21,13 @@ from ..domain.refunds import Refund, RefundPlan, RefundRequest, plan
 from ..representation.payments import refund_json, transaction_json
 from . import outbox, stock
 from .context import Services
-from .loading import load_for_change, visible_since
+from .loading import load_for_change
 from .payments import amount_in_both, gateway, list_transactions
 from .transaction import writing
 
 
-def calculate_refund(services: Services, order_id: int, request: RefundRequest, *, can_read_all: bool = True) -> tuple[Order, RefundPlan]:
-    order = list_transactions(services, order_id, can_read_all=can_read_all)
+def calculate_refund(services: Services, order_id: int, request: RefundRequest, *, caller: Caller) -> tuple[Order, RefundPlan]:
+    order = list_transactions(services, order_id, caller=caller)
     return order, plan(order, request, adjust_restock=True)
 
 
@@ -125,8 +126,7 @@ def create_refund(
     order_id: int,
     request: RefundRequest,
     *,
-    author: str | None = None,
-    can_read_all: bool = True,
+    caller: Caller,
     uow: UnitOfWork | None = None,
 ) -> RefundOutcome:
     """Refund lines, shipping and money. Quantities never exceed what is left to refund, and
@@ -134,9 +134,9 @@ def create_refund(
     failed transaction and leaves the order otherwise unchanged."""
     at = services.clock.now()
     with writing(services, uow) as uow:
-        order = load_for_change(uow, order_id, visible_since(services, can_read_all))
+        order = load_for_change(uow, services, caller, order_id)
         was = (order.financial_status == "paid", order.fulfillment_status)
-        refund, failed = refund_with_stock(uow, order, request, at, author)
+        refund, failed = refund_with_stock(uow, order, request, at, caller.name)
         if refund is not None and refund.lines:
             uow.orders.load_fulfillment_orders(order)
             if fulfillment_orders.trim_to_owed(order, at):

@@ -1,34 +1,14 @@
-"""Setting up a shop and its API tokens."""
+"""Setting up a shop (its tokens are in tokens.py)."""
 
 from __future__ import annotations
 
 import secrets
 from decimal import Decimal, InvalidOperation
 
-from ..domain.errors import InvalidInput, NotFound
+from ..domain.errors import InvalidInput
 from ..domain.money import check_currency
 from ..domain.shop import Shop
 from .context import Services
-
-KNOWN_SCOPES = frozenset(
-    f"{verb}_{resource}"
-    for verb in ("read", "write")
-    for resource in (
-        "orders",
-        "products",
-        "customers",
-        "fulfillments",
-        "inventory",
-        "locations",
-        "draft_orders",
-        "returns",
-        "order_edits",
-        "merchant_managed_fulfillment_orders",
-        "assigned_fulfillment_orders",
-        "third_party_fulfillment_orders",
-        "shipping",
-    )
-) | {"read_all_orders"}
 
 
 def init_shop(services: Services, shop: Shop) -> None:
@@ -50,30 +30,3 @@ def init_shop(services: Services, shop: Shop) -> None:
             uow.inventory.add_location({"name": "Main warehouse"}, services.clock.now())
         uow.commit()
     services.forget_shop()
-
-
-def create_token(services: Services, name: str, scopes: list[str]) -> str:
-    """Create an access token and return it; only its SHA-256 is stored."""
-    unknown = sorted(set(scopes) - KNOWN_SCOPES)
-    if unknown:
-        raise InvalidInput(f"unknown scope(s): {', '.join(unknown)}", field="scopes")
-    if not scopes:
-        raise InvalidInput("give at least one scope", field="scopes")
-    token = "shpat_" + secrets.token_hex(16)
-    with services.db.writing() as uow:
-        uow.tokens.add(name, token, ",".join(sorted(set(scopes))), services.clock.now())
-        uow.commit()
-    return token
-
-
-def revoke_token(services: Services, token_id: int) -> None:
-    with services.db.writing() as uow:
-        if not uow.tokens.revoke(token_id, services.clock.now()):
-            raise NotFound(f"no active token with id {token_id}")
-        uow.commit()
-    services.forget_tokens()
-
-
-def list_tokens(services: Services):
-    with services.db.reading() as uow:
-        return uow.tokens.list()

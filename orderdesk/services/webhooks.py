@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..domain.access import ANY_FULFILLMENT_ORDER_READ, Caller
 from ..domain.errors import NotFound
 from ..webhooks import ssrf
 from .context import Services
@@ -69,10 +70,22 @@ FORMATS = ("json",)
 MAX_FIELDS = 100
 
 
-def scope_for(topic: str) -> str | None:
+def scopes_for(topic: str) -> tuple[str, ...]:
+    """The scopes one of which an app needs to subscribe to ``topic`` (Shopify: the read scope
+    of what the payload carries)."""
     if topic.startswith("draft_orders/"):
-        return "read_draft_orders"
-    return "read_orders" if topic.startswith(READ_ORDERS_PREFIXES) else None
+        return ("read_draft_orders",)
+    if topic.startswith(("fulfillment_orders/", "fulfillment_holds/")):
+        return ANY_FULFILLMENT_ORDER_READ
+    if topic.startswith(("fulfillments/", "fulfillment_events/")):
+        return ("read_fulfillments", "read_orders")
+    return ("read_orders",) if topic.startswith(READ_ORDERS_PREFIXES) else ()
+
+
+def check_topic_scope(caller: Caller, topic: Any) -> None:
+    scopes = scopes_for(topic) if isinstance(topic, str) else ()
+    if scopes:
+        caller.require_any(scopes)
 
 
 def validate(data: dict[str, Any], *, partial: bool = False, current: Any | None = None) -> dict[str, list[str]]:
@@ -104,34 +117,39 @@ def validate(data: dict[str, Any], *, partial: bool = False, current: Any | None
     return errors
 
 
-def list_subscriptions(services: Services, **filters: Any) -> list[Any]:
+def list_subscriptions(services: Services, *, caller: Caller, **filters: Any) -> list[Any]:
+    """The calling app's subscriptions (and those from before owners were recorded)."""
     with services.db.reading() as uow:
-        return uow.webhooks.list(**filters)
+        return uow.webhooks.list(app_id=caller.app_id, **filters)
 
 
-def count_subscriptions(services: Services, **filters: Any) -> int:
+def count_subscriptions(services: Services, *, caller: Caller, **filters: Any) -> int:
     with services.db.reading() as uow:
-        return uow.webhooks.count(**filters)
+        return uow.webhooks.count(app_id=caller.app_id, **filters)
 
 
-def get_subscription(services: Services, subscription_id: int, *, uow=None) -> Any:
+def get_subscription(services: Services, subscription_id: int, *, caller: Caller, uow=None) -> Any:
+    """One of the calling app's subscriptions; another app's is NotFound, as if it did not exist."""
     if uow is not None:
         row = uow.webhooks.get(subscription_id)
     else:
         with services.db.reading() as reader:
             row = reader.webhooks.get(subscription_id)
-    if row is None:
+    if row is None or not caller.owns(row["app_id"]):
         raise NotFound("webhook")
     return row
 
 
-def create_subscription(services: Services, data: dict[str, Any], api_version: str, *, uow) -> tuple[int | None, dict[str, list[str]]]:
-    """Returns (id, {}) or (None, errors)."""
+def create_subscription(
+    services: Services, data: dict[str, Any], api_version: str, *, caller: Caller, uow
+) -> tuple[int | None, dict[str, list[str]]]:
+    """Subscribe the calling app, which needs the topic's read scope. Returns (id, {}) or (None, errors)."""
     errors = validate(data)
     if errors:
         return None, errors
+    check_topic_scope(caller, data["topic"])
     address, topic = data["address"].strip(), data["topic"]
-    if uow.webhooks.find(address, topic) is not None:
+    if uow.webhooks.find(address, topic, app_id=caller.app_id) is not None:
         return None, {"address": ["for this topic has already been taken"]}
     now = services.clock.now()
     new_id = uow.webhooks.add(
@@ -141,6 +159,7 @@ def create_subscription(services: Services, data: dict[str, Any], api_version: s
             "format": data.get("format") or "json",
             "fields": list(data["fields"]) if data.get("fields") else None,
             "api_version": api_version,
+            "app_id": caller.app_id,
             "created_at": now,
             "updated_at": now,
         }
@@ -148,9 +167,12 @@ def create_subscription(services: Services, data: dict[str, Any], api_version: s
     return new_id, {}
 
 
-def update_subscription(services: Services, subscription_id: int, data: dict[str, Any], api_version: str | None) -> dict[str, list[str]]:
+def update_subscription(
+    services: Services, subscription_id: int, data: dict[str, Any], api_version: str | None, *, caller: Caller
+) -> dict[str, list[str]]:
     with services.db.writing() as uow:
-        current = get_subscription(services, subscription_id, uow=uow)
+        current = get_subscription(services, subscription_id, caller=caller, uow=uow)
+        check_topic_scope(caller, current["topic"])
         errors = validate(data, partial=True, current=current)
         if errors:
             return errors
@@ -158,6 +180,7 @@ def update_subscription(services: Services, subscription_id: int, data: dict[str
         if "address" in data:
             values["address"] = data["address"].strip()
         if "topic" in data:
+            check_topic_scope(caller, data["topic"])
             values["topic"] = data["topic"]
         if "format" in data and data["format"] is not None:
             values["format"] = data["format"]
@@ -166,7 +189,7 @@ def update_subscription(services: Services, subscription_id: int, data: dict[str
         if api_version:
             values["api_version"] = api_version
         address, topic = values.get("address", current["address"]), values.get("topic", current["topic"])
-        other = uow.webhooks.find(address, topic)
+        other = uow.webhooks.find(address, topic, app_id=current["app_id"])
         if other is not None and other["id"] != subscription_id:
             return {"address": ["for this topic has already been taken"]}
         values["updated_at"] = services.clock.now()
@@ -175,8 +198,9 @@ def update_subscription(services: Services, subscription_id: int, data: dict[str
     return {}
 
 
-def delete_subscription(services: Services, subscription_id: int) -> None:
+def delete_subscription(services: Services, subscription_id: int, *, caller: Caller) -> None:
     with services.db.writing() as uow:
-        if not uow.webhooks.delete(subscription_id):
-            raise NotFound("webhook")
+        current = get_subscription(services, subscription_id, caller=caller, uow=uow)
+        check_topic_scope(caller, current["topic"])
+        uow.webhooks.delete(subscription_id)
         uow.commit()

@@ -42,7 +42,16 @@ def check_address(address: str, *, private_ok: bool | None = None) -> str | None
     if parts.username or parts.password:
         return "must not contain credentials"
     del port
-    return None
+    host = parts.hostname.rstrip(".").lower()
+    try:
+        literal = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        # A name is checked when it is resolved, at every delivery; "localhost" needs no resolving.
+        if not private_ok and (host == "localhost" or host.endswith(".localhost")):
+            return "must not point at a loopback address"
+        return None
+    reason = forbidden(literal, private_ok=private_ok)
+    return f"must not point at a {reason}" if reason else None
 
 
 def forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, *, private_ok: bool) -> str | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from orderdesk.config import SmtpSettings
-from orderdesk.services.setup import create_token
+from orderdesk.services.tokens import create_token
 from orderdesk.webhooks import ssrf
-from tests.conftest import ALL_SCOPES
+from tests.conftest import ALL_SCOPES, SERVICE_SCOPES
 from tests.loopback import free_port, smtp_server
 from tests.worker.receiver import Receiver
 
@@ -40,5 +40,5 @@ def receiver(services):
 @pytest.fixture
 def svc(api, services, allow_private):
     """The API client with a token that may also manage fulfillment services."""
-    api.headers["X-Shopify-Access-Token"] = create_token(services, "svc", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    api.headers["X-Shopify-Access-Token"] = create_token(services, "svc", ALL_SCOPES + SERVICE_SCOPES)
     return api

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from orderdesk.schemas.orders import OrderCreate
 from orderdesk.services import orders as order_service
-from orderdesk.services.setup import create_token, list_tokens, revoke_token
+from orderdesk.services.tokens import create_token, list_tokens, revoke_token
 from tests.builders import create_order, order_body
 
 BASE = "/admin/api/2024-10"

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orderdesk.db import queries
+from orderdesk.domain.access import Caller
 from orderdesk.domain.errors import InvalidTransition
 from orderdesk.schemas.orders import OrderCreate
 from orderdesk.services import orders as order_service
@@ -18,6 +19,9 @@ from tests.builders import create_order, order_body
 pytestmark = pytest.mark.postgres_only
 
 BASE = "/admin/api/2024-10"
+
+# A caller who sees every order, named "t" on the timeline.
+T = Caller(name="t", system=True)
 
 
 def run_together(funcs):
@@ -56,7 +60,7 @@ def test_concurrent_puts_of_different_fields_lose_nothing(api, services, round_)
     order = create_order(api)
     results = run_together(
         [
-            (lambda name=name, value=value: order_service.update_order(services, order["id"], {name: value}, author="t"))
+            (lambda name=name, value=value: order_service.update_order(services, order["id"], {name: value}, caller=T))
             for name, value in FIELD_CHANGES.items()
         ]
     )
@@ -100,9 +104,9 @@ def test_racing_cancels_close_and_open_give_exactly_one_cancel(api, services, ro
     oid = order["id"]
     kinds = ["cancel"] * 5 + ["close"] * 3 + ["open"] * 2
     actions = {
-        "cancel": lambda: order_service.cancel_order(services, oid, reason="customer", restock=True, email=True, author="t"),
-        "close": lambda: order_service.close_order(services, oid, author="t"),
-        "open": lambda: order_service.open_order(services, oid, author="t"),
+        "cancel": lambda: order_service.cancel_order(services, oid, reason="customer", restock=True, email=True, caller=T),
+        "close": lambda: order_service.close_order(services, oid, caller=T),
+        "open": lambda: order_service.open_order(services, oid, caller=T),
     }
     results = run_together([actions[k] for k in kinds])
     outcomes = Counter((kind, "ok" if not isinstance(r, Exception) else type(r).__name__) for kind, r in zip(kinds, results))

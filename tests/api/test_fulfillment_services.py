@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from orderdesk.db import outbox_claims
 from orderdesk.services.clock import FixedClock
-from orderdesk.services.setup import create_token
+from orderdesk.services.tokens import create_token
 from orderdesk.worker.runner import Worker
 from tests.builders import create_order
-from tests.conftest import ALL_SCOPES
+from tests.conftest import ALL_SCOPES, SERVICE_SCOPES
 from tests.worker.receiver import verify_shopify_hmac
 
 
@@ -328,12 +328,12 @@ def test_assigned_fulfillment_orders_are_the_calling_apps_own(svc, services):
 
     mine = register(svc)
     _, at_mine = order_at_service(svc, mine)
-    venus = {"X-Shopify-Access-Token": create_token(services, "venus", ["read_fulfillments", "write_fulfillments"])}
+    venus = {"X-Shopify-Access-Token": create_token(services, "venus", SERVICE_SCOPES)}
     r = svc.post(f"{svc.base}/fulfillment_services.json", headers=venus, json={"fulfillment_service": {"name": "Venus Fulfillment"}})
     assert r.status_code == 201, r.text
     theirs = r.json()["fulfillment_service"]
     _, at_theirs = order_at_service(svc, theirs)
-    merchant = {"X-Shopify-Access-Token": create_token(services, "merchant", ALL_SCOPES + ["read_fulfillments"])}
+    merchant = {"X-Shopify-Access-Token": create_token(services, "merchant", ALL_SCOPES + ["read_fulfillments", "read_assigned_fulfillment_orders"])}
 
     def ids(headers=None, **q):
         r = svc.get(f"{svc.base}/assigned_fulfillment_orders.json", params=q, headers=headers)
@@ -356,7 +356,7 @@ def test_assigned_fulfillment_orders_are_the_calling_apps_own(svc, services):
     assert ids() == []
     # a service registered before owners were recorded is visible to every app
     with services.db.writing() as uow:
-        uow.conn.execute(update(t.fulfillment_services).where(t.fulfillment_services.c.id == theirs["id"]).values(api_token_id=None))
+        uow.conn.execute(update(t.fulfillment_services).where(t.fulfillment_services.c.id == theirs["id"]).values(app_id=None))
         uow.commit()
     assert ids(merchant) == [at_theirs["id"]]
 
@@ -505,7 +505,7 @@ def test_only_the_app_that_registered_the_service_can_answer_its_requests(svc, s
     _, fo = order_at_service(svc, service)
     assert post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="Please ship").status_code == 200
     owner_token = svc.headers["X-Shopify-Access-Token"]
-    svc.headers["X-Shopify-Access-Token"] = create_token(services, "another app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "another app", ALL_SCOPES + SERVICE_SCOPES)
 
     for path, root in (("fulfillment_request/accept", "fulfillment_request"), ("fulfillment_request/reject", "fulfillment_request")):
         refused = post(svc, fo["id"], path, root, message="mine now")
@@ -528,14 +528,14 @@ def _null_owner(services, service_id):
     from orderdesk.db import tables as t
 
     with services.db.writing() as uow:
-        uow.conn.execute(update(t.fulfillment_services).where(t.fulfillment_services.c.id == service_id).values(api_token_id=None))
+        uow.conn.execute(update(t.fulfillment_services).where(t.fulfillment_services.c.id == service_id).values(app_id=None))
         uow.commit()
 
 
 def test_another_apps_service_is_listed_only_with_scope_all_and_never_changed(svc, services):
     mars = register(svc)
     owner_token = svc.headers["X-Shopify-Access-Token"]
-    other = create_token(services, "other app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    other = create_token(services, "other app", ALL_SCOPES + SERVICE_SCOPES)
     svc.headers["X-Shopify-Access-Token"] = other
     url = f"{svc.base}/fulfillment_services/{mars['id']}.json"
 
@@ -576,7 +576,7 @@ def test_only_the_owning_app_fulfils_its_services_accepted_fulfillment_order(svc
     post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
     post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
     owner_token = svc.headers["X-Shopify-Access-Token"]
-    svc.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ALL_SCOPES + SERVICE_SCOPES)
     body = {"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
     for r in (
         svc.post(f"{svc.base}/fulfillments.json", json=body),
@@ -597,7 +597,7 @@ def test_a_service_with_no_recorded_owner_is_fulfilled_by_any_app(svc, services)
     post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
     post(svc, fo["id"], "fulfillment_request/accept", "fulfillment_request", message="ok")
     _null_owner(services, service["id"])
-    svc.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ALL_SCOPES + SERVICE_SCOPES)
     r = svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {}})
     assert r.status_code == 201, r.text
 
@@ -658,7 +658,7 @@ def test_the_legacy_create_ships_the_merchants_own_units_before_another_apps_ser
     assert post(svc, at_service["id"], "fulfillment_request", "fulfillment_request", message="go").status_code == 200
     assert post(svc, at_service["id"], "fulfillment_request/accept", "fulfillment_request", message="ok").status_code == 200
     # when the merchant (another app) marks the order fulfilled the legacy way, naming no lines
-    svc.headers["X-Shopify-Access-Token"] = create_token(services, "merchant app", ALL_SCOPES + ["read_fulfillments", "write_fulfillments"])
+    svc.headers["X-Shopify-Access-Token"] = create_token(services, "merchant app", ALL_SCOPES + SERVICE_SCOPES)
     r = svc.post(f"{svc.base}/orders/{order['id']}/fulfillments.json", json={"fulfillment": {"notify_customer": False}})
     # then the boots in the merchant's warehouse ship; the service's beret stays the service's
     assert r.status_code == 201, r.text

@@ -241,7 +241,7 @@ def test_fulfillments_of_an_unknown_fulfillment_order_are_404(api):
 
 
 def test_fulfillments_of_a_fulfillment_order_need_read_orders(api, services):
-    from orderdesk.services.setup import create_token
+    from orderdesk.services.tokens import create_token
 
     _, fo, *_ = _order(api)
     api.headers["X-Shopify-Access-Token"] = create_token(services, "no-orders", ["read_products"])

@@ -9,7 +9,7 @@ import pytest
 from orderdesk.db import queries
 from orderdesk.services import idempotency
 from orderdesk.services.clock import FixedClock
-from orderdesk.services.setup import create_token
+from orderdesk.services.tokens import create_token
 from tests.api.test_transactions import simple_order
 from tests.builders import order_body
 from tests.conftest import ALL_SCOPES, utc

@@ -90,7 +90,7 @@ def test_continue_oversells_and_the_order_records_it(api, services):
     assert order.status_code == 201
     assert _level(api, variant, location)["available"] == -2
     with services.db.reading() as uow:
-        line = uow.orders.get(order.json()["order"]["id"]).line_items[0]
+        line = uow.orders.get(order.json()["order"]["id"], created_since=None).line_items[0]
     assert line.oversold_quantity == 2
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from orderdesk.config import SmtpSettings
 from orderdesk.db import tables as t
 from orderdesk.services.clock import FixedClock
-from orderdesk.services.setup import create_token
+from orderdesk.services.tokens import create_token
 from orderdesk.worker.runner import Worker
 from tests.api.test_fulfillment_services import order_at_service, post, register
 from tests.api.test_notifications import BASE, Later, email_rows, events, worker

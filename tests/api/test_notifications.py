@@ -266,7 +266,7 @@ def test_contact_customer_sends_the_staff_message(api, services, inbox):
 def test_reading_templates_needs_read_orders(app, services):
     from fastapi.testclient import TestClient
 
-    from orderdesk.services.setup import create_token
+    from orderdesk.services.tokens import create_token
 
     client = TestClient(app)
     client.headers["X-Shopify-Access-Token"] = create_token(services, "products only", ["read_products"])

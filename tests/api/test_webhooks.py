@@ -8,7 +8,7 @@ import pytest
 
 from orderdesk.db import outbox_claims
 from orderdesk.services.clock import FixedClock
-from orderdesk.services.setup import create_token
+from orderdesk.services.tokens import create_token
 from orderdesk.webhooks import delivery, ssrf
 from orderdesk.worker.runner import Worker
 from tests.builders import create_order
@@ -19,6 +19,17 @@ def subscribe(api, address, topic="orders/create", **extra):
     response = api.post(f"{api.base}/webhooks.json", json={"webhook": {"address": address, "topic": topic, "format": "json", **extra}})
     assert response.status_code == 201, response.text
     return response.json()["webhook"]
+
+
+def subscribe_unchecked(services, address, topic="orders/create"):
+    """A subscription the create-time check never saw (made before it existed, or while the
+    operator allowed private addresses): delivery must refuse it on its own."""
+    at = services.clock.now()
+    with services.db.writing() as uow:
+        uow.webhooks.add(
+            {"address": address, "topic": topic, "format": "json", "api_version": "2024-10", "created_at": at, "updated_at": at}
+        )
+        uow.commit()
 
 
 def webhook_rows(services):
@@ -211,8 +222,7 @@ def test_an_unreachable_receiver_is_logged_and_retried(api, services, allow_priv
     ],
 )
 def test_private_addresses_are_refused_at_delivery(api, services, monkeypatch, address):
-    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", True)
-    subscribe(api, address)
+    subscribe_unchecked(services, address)
     monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", False)
     sent = []
     monkeypatch.setattr(delivery.client(), "send", lambda *a, **k: sent.append(a) or pytest.fail("connected"))
@@ -235,11 +245,48 @@ def test_loopback_receiver_gets_no_connection_when_private_is_not_allowed(api, s
 
 
 def test_metadata_addresses_are_refused_even_when_private_is_allowed(api, services, allow_private):
-    subscribe(api, "http://169.254.169.254/latest/")
+    subscribe_unchecked(services, "http://169.254.169.254/latest/")
     create_order(api)
     Worker(services, kinds=("webhook",)).run_once()
     (log,) = deliveries(services)
     assert log["error"].startswith("refused: ") and "metadata" in log["error"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://10.0.0.1/hook",
+        "https://192.168.1.20/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://127.0.0.1:8443/hook",
+        "https://localhost/hook",
+        "https://shop.localhost/hook",
+        "https://0.0.0.0/",
+        "https://[::ffff:127.0.0.1]/",
+        "https://[fe80::1]/",
+        "https://224.0.0.1/",
+    ],
+)
+def test_literal_private_addresses_are_refused_when_subscribing(api, services, monkeypatch, address):
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", False)
+    response = api.post(f"{api.base}/webhooks.json", json={"webhook": {"address": address, "topic": "orders/create"}})
+    assert response.status_code == 422, response.text
+    assert list(response.json()["errors"]) == ["address"] and "must not point at" in response.json()["errors"]["address"][0]
+    assert api.get(f"{api.base}/webhooks/count.json").json() == {"count": 0}
+
+
+def test_metadata_addresses_are_refused_when_subscribing_even_when_private_is_allowed(api, allow_private):
+    response = api.post(f"{api.base}/webhooks.json", json={"webhook": {"address": "http://169.254.169.254/x", "topic": "orders/create"}})
+    assert response.status_code == 422 and "metadata" in response.json()["errors"]["address"][0]
+
+
+def test_a_public_host_name_is_accepted_when_subscribing(api, monkeypatch):
+    monkeypatch.setattr(ssrf, "ALLOW_PRIVATE", False)
+    response = api.post(
+        f"{api.base}/webhooks.json", json={"webhook": {"address": "https://hooks.example.com/orders", "topic": "orders/create"}}
+    )
+    assert response.status_code == 201, response.text
 
 
 def test_ssrf_classification():

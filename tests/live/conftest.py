@@ -17,7 +17,10 @@ from tests.loopback import free_port
 
 API_VERSION = "2024-10"
 PG_ADMIN_URL = os.environ.get("ORDERDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-SCOPES = "read_orders,write_orders,read_all_orders,read_products,write_products,read_customers,write_customers"
+SCOPES = (
+    "read_orders,write_orders,read_all_orders,read_products,write_products,read_customers,write_customers,"
+    "write_merchant_managed_fulfillment_orders,write_third_party_fulfillment_orders"
+)
 
 
 def _cli(*args: str, database_url: str) -> str:

@@ -11,7 +11,7 @@ from ...representation.common import only_fields
 from ...representation.customers import customer_json
 from ...services import customers as customer_service
 from .. import pagination, params
-from ..auth import Principal, authenticate, require, requires
+from ..auth import Principal, requires
 from ..body import json_body, unwrap
 from ..writes import respond
 from . import orders as order_routes
@@ -85,8 +85,6 @@ def update_customer(
 
 
 @router.get("/customers/{customer_id}/orders.json", summary="The customer's orders")
-def customer_orders(customer_id: int, request: Request) -> Response:
-    principal = authenticate(request)
-    require(principal, "read_orders")
+def customer_orders(customer_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> Response:
     customer_service.get_customer(request.app.state.services, customer_id)
     return order_routes.list_response(request, principal, customer_id=customer_id)

@@ -11,7 +11,7 @@ from ...representation.fulfillments import fulfillment_order_json
 from ...services import fulfillment_services as service
 from ...services import inventory
 from .. import params
-from ..auth import Principal, authenticate, require
+from ..auth import Principal, requires_any
 from ..body import json_body, unwrap
 from ..errors import ApiError, validation_errors
 from ..writes import respond
@@ -20,26 +20,13 @@ router = APIRouter()
 Id = Field(ge=1, le=2**63 - 1)
 
 
-def requires_any(*scopes: str):
-    """The caller must hold one of ``scopes`` (the first is named in the 403)."""
-
-    def dependency(request: Request) -> Principal:
-        principal = authenticate(request)
-        if not any(principal.has(s) for s in scopes):
-            require(principal, scopes[0])
-        return principal
-
-    dependency.__name__ = "requires_" + "_or_".join(scopes)
-    return dependency
-
-
 SCOPES = ("current_client", "all")
 READ_SERVICES = requires_any("read_fulfillments")
 WRITE_SERVICES = requires_any("write_fulfillments")
 # The merchant's side (submits requests) and the service's side (answers them).
-MERCHANT = requires_any("write_third_party_fulfillment_orders", "write_merchant_managed_fulfillment_orders", "write_orders")
-SERVICE = requires_any("write_assigned_fulfillment_orders", "write_fulfillments")
-READ_ASSIGNED = requires_any("read_assigned_fulfillment_orders", "read_fulfillments")
+MERCHANT = requires_any("write_third_party_fulfillment_orders", "write_merchant_managed_fulfillment_orders")
+SERVICE = requires_any("write_assigned_fulfillment_orders")
+READ_ASSIGNED = requires_any("read_assigned_fulfillment_orders")
 
 
 class LineQuantity(BaseModel):
@@ -88,7 +75,7 @@ def list_services(request: Request, principal: Principal = Depends(READ_SERVICES
     scope = request.query_params.get("scope") or "current_client"
     if scope not in SCOPES:
         raise ApiError(422, {"scope": [f"must be one of {', '.join(SCOPES)}"]})
-    rows = service.list_services(request.app.state.services, api_token_id=principal.token_id, every=scope == "all")
+    rows = service.list_services(request.app.state.services, caller=principal, every=scope == "all")
     return {"fulfillment_services": [_only(service.service_json(r), fields) for r in rows]}
 
 
@@ -101,7 +88,7 @@ def get_service(service_id: int, request: Request, principal: Principal = Depend
     # One by one, an app reads only what it lists without scope=all (its own services and
     # those with no recorded owner); another app's service is a 404, as if it did not exist.
     # scope=all is the one read-only view of every service of the shop.
-    row = service.get_service(request.app.state.services, service_id, api_token_id=principal.token_id)
+    row = service.get_service(request.app.state.services, service_id, caller=principal)
     return {"fulfillment_service": service.service_json(row)}
 
 
@@ -111,7 +98,7 @@ def create_service(request: Request, body: Any = Depends(json_body), principal: 
     data = unwrap(body, "fulfillment_service")
 
     def work(uow):
-        row, errors = service.create_service(services, data, uow=uow, api_token_id=principal.token_id)
+        row, errors = service.create_service(services, data, uow=uow, caller=principal)
         if errors:
             return 422, {"errors": errors}
         return 201, {"fulfillment_service": service.service_json(row)}
@@ -127,7 +114,7 @@ def update_service(
     data = unwrap(body, "fulfillment_service")
 
     def work(uow):
-        row, errors = service.update_service(services, service_id, data, uow=uow, api_token_id=principal.token_id)
+        row, errors = service.update_service(services, service_id, data, uow=uow, caller=principal)
         if errors:
             return 422, {"errors": errors}
         return 200, {"fulfillment_service": service.service_json(row)}
@@ -140,7 +127,7 @@ def delete_service(service_id: int, request: Request, principal: Principal = Dep
     services = request.app.state.services
 
     def work(uow):
-        service.delete_service(services, service_id, uow=uow, api_token_id=principal.token_id)
+        service.delete_service(services, service_id, uow=uow, caller=principal)
         return 200, {}
 
     return respond(request, principal, work)
@@ -160,7 +147,7 @@ def _request(request: Request, principal: Principal, fo_id: int, action: str, da
             options["line_items"] = [li.model_dump() for li in data.line_items]
 
     def work(uow):
-        order, fo, extra = service.act(services, fo_id, action, author=principal.name, uow=uow, api_token_id=principal.token_id, **options)
+        order, fo, extra = service.act(services, fo_id, action, caller=principal, uow=uow, **options)
         if action == "request_fulfillment":
             rest = extra.get("unsubmitted_fulfillment_order")
             body = {
@@ -216,5 +203,5 @@ def assigned(request: Request, principal: Principal = Depends(READ_ASSIGNED)) ->
     status = q.get("assignment_status") or None
     if status is not None and status not in service.ASSIGNMENT_STATUSES:
         raise ApiError(422, {"assignment_status": [f"must be one of {', '.join(service.ASSIGNMENT_STATUSES)}"]})
-    pairs = service.assigned(services, api_token_id=principal.token_id, assignment_status=status, location_ids=tuple(location_ids))
+    pairs = service.assigned(services, caller=principal, assignment_status=status, location_ids=tuple(location_ids))
     return {"fulfillment_orders": [_fo_json(services, order, fo) for order, fo in pairs]}

@@ -8,18 +8,23 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...domain.access import ANY_FULFILLMENT_ORDER_READ, ANY_FULFILLMENT_ORDER_WRITE
 from ...domain.fulfillment_order_rules import HOLD_REASONS
 from ...representation.common import only_fields
 from ...representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from ...services import fulfillment as service
 from ...services import inventory
 from .. import params
-from ..auth import Principal, requires
+from ..auth import Principal, requires, requires_any
 from ..body import json_body, unwrap
 from ..errors import ApiError
 from ..writes import respond
 
 router = APIRouter()
+# Shopify's fulfillment-order scopes: one of them to reach the routes, then the one of each
+# fulfillment order's kind (merchant-managed, assigned, third-party) in the services.
+READ_FULFILLMENT_ORDERS = requires_any(*ANY_FULFILLMENT_ORDER_READ)
+WRITE_FULFILLMENT_ORDERS = requires_any(*ANY_FULFILLMENT_ORDER_WRITE)
 Id = Field(ge=1, le=2**63 - 1)
 
 
@@ -112,16 +117,16 @@ def _time(value: Any, field: str) -> datetime:
 
 
 @router.get("/orders/{order_id}/fulfillment_orders.json", summary="An order's fulfillment orders")
-def list_fulfillment_orders(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+def list_fulfillment_orders(order_id: int, request: Request, principal: Principal = Depends(READ_FULFILLMENT_ORDERS)) -> dict[str, Any]:
     services = request.app.state.services
-    order = service.list_fulfillment_orders(services, order_id, can_read_all=principal.can_read_all_orders)
-    return {"fulfillment_orders": [_fo_json(services, order, fo) for fo in order.fulfillment_orders or []]}
+    order, visible = service.list_fulfillment_orders(services, order_id, caller=principal)
+    return {"fulfillment_orders": [_fo_json(services, order, fo) for fo in visible]}
 
 
 @router.get("/fulfillment_orders/{fo_id}.json", summary="One fulfillment order")
-def get_fulfillment_order(fo_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
+def get_fulfillment_order(fo_id: int, request: Request, principal: Principal = Depends(READ_FULFILLMENT_ORDERS)) -> dict[str, Any]:
     services = request.app.state.services
-    order, fo = service.find_fulfillment_order(services, fo_id)
+    order, fo = service.find_fulfillment_order(services, fo_id, caller=principal)
     return {"fulfillment_order": _fo_json(services, order, fo)}
 
 
@@ -129,7 +134,7 @@ def _action(request: Request, principal: Principal, fo_id: int, action: str, **o
     services = request.app.state.services
 
     def work(uow):
-        order, fo, extra = service.act(services, fo_id, action, author=principal.name, uow=uow, **options)
+        order, fo, extra = service.act(services, fo_id, action, caller=principal, uow=uow, **options)
         body: dict[str, Any]
         if action == "move":
             body = {
@@ -161,7 +166,7 @@ def _no_repeats(line_ids: list[int]) -> None:
 
 @router.post("/fulfillment_orders/{fo_id}/hold.json", summary="Put a fulfillment order on hold")
 def hold(
-    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     data = HoldIn.model_validate(unwrap(body, "fulfillment_hold"))
     if data.reason not in HOLD_REASONS:
@@ -173,14 +178,14 @@ def hold(
 
 @router.post("/fulfillment_orders/{fo_id}/release_hold.json", summary="Release a fulfillment order's holds")
 def release_hold(
-    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     return _action(request, principal, fo_id, "release_hold")
 
 
 @router.post("/fulfillment_orders/{fo_id}/reschedule.json", summary="Schedule a fulfillment order for later")
 def reschedule(
-    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     data = unwrap(body, "fulfillment_order")
     return _action(request, principal, fo_id, "reschedule", new_fulfill_at=_time(data.get("new_fulfill_at"), "new_fulfill_at"))
@@ -188,21 +193,21 @@ def reschedule(
 
 @router.post("/fulfillment_orders/{fo_id}/open.json", summary="Mark a scheduled fulfillment order as ready")
 def mark_open(
-    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     return _action(request, principal, fo_id, "open")
 
 
 @router.post("/fulfillment_orders/{fo_id}/cancel.json", summary="Cancel a fulfillment order (its items get a replacement)")
 def cancel(
-    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     return _action(request, principal, fo_id, "cancel")
 
 
 @router.post("/fulfillment_orders/{fo_id}/close.json", summary="Close a fulfillment order as incomplete")
 def close(
-    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     data = unwrap(body, "fulfillment_order", required=False)
     return _action(request, principal, fo_id, "close", message=data.get("message"))
@@ -210,7 +215,7 @@ def close(
 
 @router.post("/fulfillment_orders/{fo_id}/move.json", summary="Move a fulfillment order to another location")
 def move(
-    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     data = unwrap(body, "fulfillment_order")
     location = data.get("new_location_id")
@@ -227,7 +232,7 @@ def move(
 
 
 @router.post("/fulfillments.json", status_code=201, summary="Create a fulfillment from fulfillment order line items")
-def create(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
+def create(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)) -> Response:
     services = request.app.state.services
     data = FulfillmentIn.model_validate(unwrap(body, "fulfillment"))
     requests = [
@@ -241,9 +246,8 @@ def create(request: Request, body: Any = Depends(json_body), principal: Principa
             requests,
             tracking=_tracking(data.tracking_info),
             notify_customer=data.notify_customer,
-            author=principal.name,
+            caller=principal,
             uow=uow,
-            api_token_id=principal.token_id,
         )
         return 201, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
@@ -252,7 +256,7 @@ def create(request: Request, body: Any = Depends(json_body), principal: Principa
 
 @router.post("/orders/{order_id}/fulfillments.json", status_code=201, summary="Create a fulfillment (legacy order-scoped path)")
 def create_legacy(
-    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     services = request.app.state.services
     data = LegacyFulfillmentIn.model_validate(unwrap(body, "fulfillment"))
@@ -271,9 +275,8 @@ def create_legacy(
             notify_customer=data.notify_customer,
             order_id=order_id,
             legacy_lines=lines,
-            author=principal.name,
+            caller=principal,
             uow=uow,
-            api_token_id=principal.token_id,
         )
         return 201, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
@@ -284,7 +287,7 @@ def _cancel(request: Request, principal: Principal, fulfillment_id: int, order_i
     services = request.app.state.services
 
     def work(uow):
-        order, f = service.cancel_fulfillment(services, fulfillment_id, order_id=order_id, author=principal.name, uow=uow)
+        order, f = service.cancel_fulfillment(services, fulfillment_id, order_id=order_id, caller=principal, uow=uow)
         return 200, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
     return respond(request, principal, work)
@@ -292,7 +295,7 @@ def _cancel(request: Request, principal: Principal, fulfillment_id: int, order_i
 
 @router.post("/fulfillments/{fulfillment_id}/cancel.json", summary="Cancel a fulfillment (mark as unfulfilled)")
 def cancel_fulfillment(
-    fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     return _cancel(request, principal, fulfillment_id, None)
 
@@ -303,14 +306,14 @@ def cancel_fulfillment_legacy(
     fulfillment_id: int,
     request: Request,
     body: Any = Depends(json_body),
-    principal: Principal = Depends(requires("write_orders")),
+    principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS),
 ) -> Response:
     return _cancel(request, principal, fulfillment_id, order_id)
 
 
 @router.post("/fulfillments/{fulfillment_id}/update_tracking.json", summary="Update a fulfillment's tracking")
 def update_tracking(
-    fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
+    fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
     services = request.app.state.services
     data = unwrap(body, "fulfillment")
@@ -319,7 +322,7 @@ def update_tracking(
 
     def work(uow):
         order, f = service.update_tracking(
-            services, fulfillment_id, _tracking(info), notify_customer=notify, author=principal.name, uow=uow
+            services, fulfillment_id, _tracking(info), notify_customer=notify, caller=principal, uow=uow
         )
         return 200, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
@@ -329,24 +332,24 @@ def update_tracking(
 @router.get("/orders/{order_id}/fulfillments.json", summary="An order's fulfillments")
 def list_fulfillments(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
-    order = service.list_fulfillment_orders(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = service.read_order_with_fulfillments(services, order_id, caller=principal)
     fields = params.field_list(request.query_params.get("fields"))
     return {"fulfillments": [only_fields(fulfillment_rest_json(order, f, services.shop()), fields) for f in order.fulfillments]}
 
 
 @router.get("/fulfillment_orders/{fo_id}/fulfillments.json", summary="The fulfillments shipped from a fulfillment order")
 def list_fulfillment_order_fulfillments(
-    fo_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
+    fo_id: int, request: Request, principal: Principal = Depends(READ_FULFILLMENT_ORDERS)
 ) -> dict[str, Any]:
     services = request.app.state.services
-    order, fulfillments = service.fulfillments_of_fulfillment_order(services, fo_id, can_read_all=principal.can_read_all_orders)
+    order, fulfillments = service.fulfillments_of_fulfillment_order(services, fo_id, caller=principal)
     fields = params.field_list(request.query_params.get("fields"))
     return {"fulfillments": [only_fields(fulfillment_rest_json(order, f, services.shop()), fields) for f in fulfillments]}
 
 
 @router.get("/orders/{order_id}/fulfillments/count.json", summary="Count an order's fulfillments")
 def count_fulfillments(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, int]:
-    order = service.list_fulfillment_orders(request.app.state.services, order_id, can_read_all=principal.can_read_all_orders)
+    order = service.read_order_with_fulfillments(request.app.state.services, order_id, caller=principal)
     return {"count": len(order.fulfillments)}
 
 
@@ -355,7 +358,7 @@ def get_fulfillment(
     order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
     services = request.app.state.services
-    order = service.list_fulfillment_orders(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = service.read_order_with_fulfillments(services, order_id, caller=principal)
     f = next((f for f in order.fulfillments if f.id == fulfillment_id), None)
     if f is None:
         raise ApiError(404, "Not Found")
@@ -367,7 +370,7 @@ def list_events(
     order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
     services = request.app.state.services
-    rows = service.shipment_events(services, order_id, fulfillment_id)
+    rows = service.shipment_events(services, order_id, fulfillment_id, caller=principal)
     return {"fulfillment_events": [fulfillment_event_json(r, services.shop()) for r in rows]}
 
 
@@ -381,7 +384,7 @@ def create_event(
     fulfillment_id: int,
     request: Request,
     body: Any = Depends(json_body),
-    principal: Principal = Depends(requires("write_orders")),
+    principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS),
 ) -> Response:
     services = request.app.state.services
     data = EventIn.model_validate(unwrap(body, "event"))
@@ -391,7 +394,7 @@ def create_event(
             values[key] = _time(values[key], key)
 
     def work(uow):
-        _, _, row = service.add_shipment_event(services, order_id, fulfillment_id, values, author=principal.name, uow=uow)
+        _, _, row = service.add_shipment_event(services, order_id, fulfillment_id, values, caller=principal, uow=uow)
         return 201, {"fulfillment_event": fulfillment_event_json(row, services.shop())}
 
     return respond(request, principal, work)

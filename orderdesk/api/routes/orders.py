@@ -9,13 +9,14 @@ from fastapi.responses import JSONResponse
 
 from ...db import queries
 from ...db.queries import Cursor, OrderFilter
-from ...domain.diagnosis import diagnose
 from ...representation.common import only_fields
 from ...representation.events import event_json
 from ...representation.orders import order_json
 from ...schemas.orders import OrderCreate
 from ...services import cancellation
+from ...services import diagnosis as diagnosis_service
 from ...services import orders as order_service
+from ...services.loading import visible_since
 from .. import pagination, params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
@@ -60,7 +61,7 @@ def _filter(request: Request, raw: dict[str, str], principal: Principal, custome
         processed_at_min=params.timestamp(raw.get("processed_at_min"), "processed_at_min", tz),
         processed_at_max=params.timestamp(raw.get("processed_at_max"), "processed_at_max", tz),
         customer_id=customer_id,
-        visible_since=order_service.visible_since(services, principal.can_read_all_orders),
+        visible_since=visible_since(services, principal),
     )
 
 
@@ -117,7 +118,7 @@ def count_orders(request: Request, principal: Principal = Depends(requires("read
 @router.get("/orders/{order_id}.json", summary="Get one order")
 def get_order(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
-    order = order_service.get_order(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = order_service.get_order(services, order_id, caller=principal)
     fields = params.field_list(request.query_params.get("fields"))
     return {"order": only_fields(order_json(order, services.shop()), fields)}
 
@@ -128,7 +129,7 @@ def create_order(request: Request, body: Any = Depends(json_body), principal: Pr
     data = OrderCreate.model_validate(unwrap(body, "order"))
 
     def work(uow):
-        order = order_service.create_order(services, data, author=principal.name, uow=uow)
+        order = order_service.create_order(services, data, caller=principal, uow=uow)
         return 201, {"order": order_json(order, services.shop())}
 
     return respond(request, principal, work)
@@ -142,15 +143,15 @@ def update_order(
     data = unwrap(body, "order")
     if "id" in data and data["id"] not in (None, order_id):
         raise ApiError(422, {"id": ["does not match the order in the path"]})
-    order = order_service.update_order(services, order_id, data, author=principal.name, can_read_all=principal.can_read_all_orders)
+    order = order_service.update_order(services, order_id, data, caller=principal)
     if order.customer is None and order.customer_id is not None:
-        order = order_service.get_order(services, order_id)
+        order = order_service.get_order(services, order_id, caller=principal)
     return {"order": order_json(order, services.shop())}
 
 
 @router.delete("/orders/{order_id}.json", summary="Delete an order")
 def delete_order(order_id: int, request: Request, principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
-    order_service.delete_order(request.app.state.services, order_id, can_read_all=principal.can_read_all_orders)
+    order_service.delete_order(request.app.state.services, order_id, caller=principal)
     return {}
 
 
@@ -172,7 +173,7 @@ def close_order(
         request,
         principal,
         lambda uow: order_service.close_order(
-            services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
+            services, order_id, caller=principal, uow=uow
         ),
     )
 
@@ -186,7 +187,7 @@ def open_order(
         request,
         principal,
         lambda uow: order_service.open_order(
-            services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
+            services, order_id, caller=principal, uow=uow
         ),
     )
 
@@ -223,8 +224,7 @@ def cancel_order(
             restock=restock,
             email=email,
             refund=refund,
-            author=principal.name,
-            can_read_all=principal.can_read_all_orders,
+            caller=principal,
             uow=uow,
         )
         return 200, {"order": order_json(outcome.order, services.shop())}
@@ -235,7 +235,7 @@ def cancel_order(
 @router.get("/orders/{order_id}/events.json", summary="The order's timeline")
 def order_events(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
-    order = order_service.get_order(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = order_service.get_order(services, order_id, caller=principal)
     limit = pagination.parse_limit(request.query_params.get("limit"))
     since_id = params.integer(request.query_params.get("since_id"), "since_id")
     fields = params.field_list(request.query_params.get("fields"))
@@ -247,11 +247,7 @@ def order_events(order_id: int, request: Request, principal: Principal = Depends
 
 @router.get("/orders/{order_id}/diagnosis.json", summary="Why the order is still unpaid, unfulfilled or open (orderdesk extension)")
 def order_diagnosis(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
-    services = request.app.state.services
-    from ...services.fulfillment_services import load_for_diagnosis
-
-    order, fulfillment_services = load_for_diagnosis(services, order_id, can_read_all=principal.can_read_all_orders)
-    reasons = diagnose(order, services.clock.now(), fulfillment_services)
+    order, reasons = diagnosis_service.diagnose_order(request.app.state.services, order_id, caller=principal)
     return {
         "diagnosis": {
             "order_id": order.id,

@@ -86,7 +86,7 @@ def calculate(
     services = request.app.state.services
     data = unwrap(body, "refund", required=False)
     order, refund_plan = refund_service.calculate_refund(
-        services, order_id, refund_request(data, with_transactions=False), can_read_all=principal.can_read_all_orders
+        services, order_id, refund_request(data, with_transactions=False), caller=principal
     )
     return {"refund": calculation_json(order, refund_plan, services.shop())}
 
@@ -101,7 +101,7 @@ def create(
 
     def work(uow):
         outcome = refund_service.create_refund(
-            services, order_id, spec, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
+            services, order_id, spec, caller=principal, uow=uow
         )
         shop = services.shop()
         if outcome.refund is None:
@@ -115,7 +115,7 @@ def create(
 @router.get("/orders/{order_id}/refunds.json", summary="List an order's refunds")
 def list_refunds(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
-    order = payment_service.list_transactions(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = payment_service.list_transactions(services, order_id, caller=principal)
     fields = params.field_list(request.query_params.get("fields"))
     shop = services.shop()
     return {"refunds": [only_fields(refund_json(order, r, shop), fields) for r in order.refunds]}
@@ -124,7 +124,7 @@ def list_refunds(order_id: int, request: Request, principal: Principal = Depends
 @router.get("/orders/{order_id}/refunds/{refund_id}.json", summary="Get one refund")
 def get_refund(order_id: int, refund_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
-    order = payment_service.list_transactions(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = payment_service.list_transactions(services, order_id, caller=principal)
     refund = next((r for r in order.refunds if r.id == refund_id), None)
     if refund is None:
         raise ApiError(404, "Not Found")

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from ...representation.common import only_fields, timestamp
 from .. import params
-from ..auth import authenticate
+from ..auth import Principal, authenticated
 
 router = APIRouter()
 
 
 @router.get("/shop.json", summary="The shop's settings")
-def get_shop(request: Request) -> dict[str, Any]:
-    authenticate(request)
+def get_shop(request: Request, principal: Principal = Depends(authenticated())) -> dict[str, Any]:
     shop = request.app.state.services.shop()
     data = {
         "id": 1,

@@ -54,7 +54,7 @@ def _amount(value) -> Decimal | None:
 @router.get("/orders/{order_id}/transactions.json", summary="List an order's transactions")
 def list_transactions(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
-    order = payment_service.list_transactions(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = payment_service.list_transactions(services, order_id, caller=principal)
     since_id = params.integer(request.query_params.get("since_id"), "since_id")
     fields = params.field_list(request.query_params.get("fields"))
     shop = services.shop()
@@ -64,7 +64,7 @@ def list_transactions(order_id: int, request: Request, principal: Principal = De
 
 @router.get("/orders/{order_id}/transactions/count.json", summary="Count an order's transactions")
 def count_transactions(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, int]:
-    order = payment_service.list_transactions(request.app.state.services, order_id, can_read_all=principal.can_read_all_orders)
+    order = payment_service.list_transactions(request.app.state.services, order_id, caller=principal)
     return {"count": len(order.transactions)}
 
 
@@ -73,7 +73,7 @@ def get_transaction(
     order_id: int, transaction_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
     services = request.app.state.services
-    order = payment_service.list_transactions(services, order_id, can_read_all=principal.can_read_all_orders)
+    order = payment_service.list_transactions(services, order_id, caller=principal)
     tx = next((t for t in order.transactions if t.id == transaction_id), None)
     if tx is None:
         raise ApiError(404, "Not Found")
@@ -110,7 +110,7 @@ def create_transaction(
 
     def work(uow):
         order, tx = payment_service.create_transaction(
-            services, order_id, spec, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow
+            services, order_id, spec, caller=principal, uow=uow
         )
         return 201, {"transaction": transaction_json(order, tx, services.shop())}
 
@@ -124,7 +124,7 @@ def mark_as_paid(
     services = request.app.state.services
 
     def work(uow):
-        order = payment_service.mark_as_paid(services, order_id, author=principal.name, can_read_all=principal.can_read_all_orders, uow=uow)
+        order = payment_service.mark_as_paid(services, order_id, caller=principal, uow=uow)
         return 200, {"order": order_json(order, services.shop())}
 
     return respond(request, principal, work)
