@@ -253,3 +253,47 @@ def test_huge_customer_id_is_a_4xx_not_500(api, services, existing):
     assert_rejected(api.post(f"{BASE}/orders.json", json={"order": order_body(customer={"id": 2**70})}), 422)
     assert 400 <= api.get(f"{BASE}/customers/{2**70}/orders.json").status_code < 500
     assert snapshot(api, services) == before
+
+
+# --- decimal strings in Shopify's format only ---------------------------------
+
+BAD_AMOUNTS = ["1_000", " 1.00", "1.00 ", "1e3", "+1.00", "1.0.0", "NaN", "Infinity", "١٢"]
+
+
+@pytest.mark.parametrize("amount", BAD_AMOUNTS)
+def test_line_price_outside_shopifys_format_is_422(api, services, existing, amount):
+    before = snapshot(api, services)
+    response = api.post(f"{BASE}/orders.json", json={"order": order_body(line_items=line(price=amount))})
+    assert_rejected(response, 422)
+    assert list(response.json()["errors"]) == ["line_items.0.price"]
+    assert snapshot(api, services) == before
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"shipping_lines": [{"title": "S", "price": "1_0.00"}]},
+        {"discount_codes": [{"code": "D", "amount": "1e1", "type": "fixed_amount"}]},
+        {"tax_lines": [{"title": "T", "rate": "6e-2", "price": "1.00"}]},
+        {"transactions": [{"kind": "sale", "gateway": "bogus", "credit_card_number": "1", "amount": "2_0.00"}]},
+        {"transactions": [{"kind": "sale", "status": "success", "amount": "+5"}]},
+    ],
+    ids=["shipping price", "discount amount", "tax rate", "gateway sale amount", "recorded sale amount"],
+)
+def test_other_order_amounts_outside_shopifys_format_are_422(api, services, existing, where):
+    before = snapshot(api, services)
+    assert_rejected(api.post(f"{BASE}/orders.json", json={"order": order_body(**where)}), 422)
+    assert snapshot(api, services) == before
+
+
+def test_amounts_outside_shopifys_format_are_422_on_products_transactions_and_refunds(api, existing):
+    assert_rejected(api.post(f"{BASE}/products.json", json={"product": {"title": "P", "variants": [{"price": "1_000"}]}}), 422)
+    assert api.get(f"{BASE}/products/count.json").json() == {"count": 0}
+    url = f"{BASE}/orders/{existing['id']}"
+    for response in (
+        api.post(f"{url}/transactions.json", json={"transaction": {"kind": "sale", "gateway": "manual", "amount": "1e1"}}),
+        api.post(f"{url}/refunds.json", json={"refund": {"shipping": {"amount": " 1.00"}}}),
+        api.post(f"{url}/refunds/calculate.json", json={"refund": {"shipping": {"amount": "1_0"}}}),
+    ):
+        assert_rejected(response, 422)
+        assert "not a valid amount" in json.dumps(response.json()), response.text
