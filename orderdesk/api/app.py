@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from ..db.repositories import hash_token
 from ..services.context import Services
 from . import errors, versions
+from .edge import RequestEdge
 from .limits import LeakyBucket
 from .routes import catalog, customers, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
 from .routes import fulfillment_services as fulfillment_service_routes
@@ -115,5 +116,6 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
         from ..admin.views import router as admin_router
 
         app.include_router(admin_router)
+    app.add_middleware(RequestEdge)  # inside ShopifyWire: HEAD is a GET by the time it looks
     app.add_middleware(ShopifyWire)
     return app
