@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from ..db.repositories import hash_token
 from ..services.context import Services
 from . import auth, errors, versions
+from .edge import RequestEdge
 from .limits import LeakyBucket
 from .routes import catalog, customers, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
 from .routes import fulfillment_services as fulfillment_service_routes
@@ -132,6 +133,7 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
 
         app.include_router(admin_router)
         app.mount("/admin/static", StaticFiles(packages=[("orderdesk.admin", "static")]), name="admin-static")
-    app.add_middleware(SecurityHeaders)  # CSP, framing, sniffing, referrer for the status page and admin
+    app.add_middleware(RequestEdge)  # inside ShopifyWire: HEAD is a GET by the time it looks
+    app.add_middleware(SecurityHeaders)  # CSP, framing, sniffing, referrer for the status page and admin, edge errors included
     app.add_middleware(ShopifyWire)
     return app

@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     create = token_sub.add_parser("create", help="create a token and print it once")
     with_db(create)
     create.add_argument("--scopes", required=True, help="comma-separated, e.g. read_orders,write_orders")
-    create.add_argument("--name", default="cli", help="the app the token belongs to (made if new); its tokens share its webhooks and fulfillment services")
+    create.add_argument(
+        "--name", default="cli", help="the app the token belongs to (made if new); its tokens share its webhooks and fulfillment services"
+    )
     lst = token_sub.add_parser("list", help="list tokens (never their values)")
     with_db(lst)
     revoke = token_sub.add_parser("revoke", help="revoke a token by id")

@@ -32,9 +32,7 @@ class WebhookRepository:
     def list(
         self, *, app_id: int | None, address: str | None = None, topic: str | None = None, since_id: int = 0, limit: int = 50
     ) -> list[Any]:
-        query = (
-            select(t.webhook_subscriptions).where(s.id > since_id, *self._filters(address, topic, app_id)).order_by(s.id).limit(limit)
-        )
+        query = select(t.webhook_subscriptions).where(s.id > since_id, *self._filters(address, topic, app_id)).order_by(s.id).limit(limit)
         return list(self.conn.execute(query).mappings())
 
     def count(self, *, app_id: int | None, address: str | None = None, topic: str | None = None) -> int:
@@ -50,9 +48,7 @@ class WebhookRepository:
     def find(self, address: str, topic: str, *, app_id: int | None) -> Any | None:
         """The app's subscription of ``address`` to ``topic`` (subscriptions are unique per app)."""
         owner = s.app_id.is_(None) if app_id is None else s.app_id == app_id
-        return (
-            self.conn.execute(select(t.webhook_subscriptions).where(s.address == address, s.topic == topic, owner)).mappings().first()
-        )
+        return self.conn.execute(select(t.webhook_subscriptions).where(s.address == address, s.topic == topic, owner)).mappings().first()
 
     def for_topic(self, topic: str) -> list[Any]:
         return list(self.conn.execute(select(t.webhook_subscriptions).where(s.topic == topic).order_by(s.id)).mappings())

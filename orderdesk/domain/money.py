@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
 
 from .currencies import exponent, is_known
@@ -22,19 +23,30 @@ def quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-exponent(currency))
 
 
+# The one format a decimal string may take, as Shopify writes amounts: an optional minus, ASCII
+# digits, and optionally a point followed by more digits ("74.99", "-5", "0.125"). Python's Decimal()
+# would also take "1_000", " 1.5 ", "1e3", "+1", ".5", "NaN" and non-ASCII digits such as "١٢";
+# none of them is an amount a client means, and "1_000" silently became 1000.00.
+DECIMAL_STRING = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
 def to_decimal(value: object, *, field: str = "amount") -> Decimal:
-    """Parse an amount from a Decimal, int or decimal string. Floats are refused."""
+    """Parse an amount from a Decimal, an int or a string matching ``DECIMAL_STRING``.
+
+    Floats and booleans are refused; Decimals (JSON numbers are parsed as Decimals) must be finite.
+    """
     if isinstance(value, bool):
         raise InvalidInput(f"{field} must be a decimal amount, not a boolean", field=field)
     if isinstance(value, float):
         raise InvalidInput(f"{field} must be a decimal string, not a float", field=field)
     if isinstance(value, Decimal):
         amount = value
-    elif isinstance(value, (int, str)):
-        try:
-            amount = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise InvalidInput(f"{field} is not a valid amount: {value!r}", field=field) from None
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        if DECIMAL_STRING.fullmatch(value) is None:
+            raise InvalidInput(f"{field} is not a valid amount: {value[:40]!r} (write it like 74.99)", field=field)
+        amount = Decimal(value)
     else:
         raise InvalidInput(f"{field} must be a decimal amount", field=field)
     if not amount.is_finite():

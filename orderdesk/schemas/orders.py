@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from ..domain.errors import InvalidInput
+from ..domain.money import DECIMAL_STRING, to_decimal
 
 # Every field of Shopify's order resource. Clients (the ShopifyAPI package among them) send
 # back whole objects, so read-only fields among these are accepted and ignored; anything
@@ -118,7 +121,28 @@ SHOPIFY_ORDER_FIELDS = frozenset(
     ]
 )
 
-Money = Decimal | int | str
+
+def _amount(value: Decimal | int | str, info: ValidationInfo) -> Decimal | int | str:
+    """Check the format where the error can name the field's path (``line_items.0.price``).
+
+    Services parse the value later with the currency's rules; some (transactions sent to a
+    gateway) would otherwise see it only as an already-built Decimal.
+    """
+    try:
+        to_decimal(value, field=info.field_name or "amount")
+    except InvalidInput as exc:
+        raise ValueError(exc.message) from None
+    return value
+
+
+Money = Annotated[Decimal | int | str, AfterValidator(_amount)]
+
+
+def _ratio(value: Any) -> Any:
+    """A rate as a string takes the same format as amounts ("0.06", not "6e-2" or "0_06")."""
+    if isinstance(value, str) and DECIMAL_STRING.fullmatch(value) is None:
+        raise ValueError(f"rate is not a valid decimal: {value[:40]!r} (write it like 0.06)")
+    return value
 
 
 class Strict(BaseModel):
@@ -145,7 +169,7 @@ class TaxLineIn(Loose):
     title: str = Field(default="Tax", max_length=255)
     price: Money | None = None
     price_set: MoneySetIn | None = None
-    rate: Decimal = Decimal(0)
+    rate: Annotated[Decimal, BeforeValidator(_ratio)] = Decimal(0)
     channel_liable: bool | None = None
 
     @field_validator("rate")

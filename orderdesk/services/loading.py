@@ -47,6 +47,8 @@ def load(
     return order
 
 
-def load_for_change(uow: UnitOfWork, services: Services, caller: Caller, order_id: int | None, *, fulfillment_orders: bool = False) -> Order:
+def load_for_change(
+    uow: UnitOfWork, services: Services, caller: Caller, order_id: int | None, *, fulfillment_orders: bool = False
+) -> Order:
     """The order locked for a change in ``uow``, or NotFound if the caller may not see it."""
     return load(uow, services, caller, order_id, for_update=True, fulfillment_orders=fulfillment_orders)

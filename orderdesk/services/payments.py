@@ -280,13 +280,9 @@ def create_transaction(
     return order, tx
 
 
-def mark_as_paid(
-    services: Services, order_id: int, *, caller: Caller, uow: UnitOfWork | None = None
-) -> Order:
+def mark_as_paid(services: Services, order_id: int, *, caller: Caller, uow: UnitOfWork | None = None) -> Order:
     """Record the outstanding amount as received outside any gateway (cash, bank deposit)."""
-    order, _ = create_transaction(
-        services, order_id, TransactionSpec(kind="sale", source="external"), caller=caller, uow=uow
-    )
+    order, _ = create_transaction(services, order_id, TransactionSpec(kind="sale", source="external"), caller=caller, uow=uow)
     return order
 
 

@@ -119,7 +119,9 @@ def world(app, services) -> World:
     location_id = _ok(admin.get(f"{BASE}/locations.json"))["locations"][0]["id"]
     alpha_client = _client(app, alpha)
     webhook = _ok(
-        alpha_client.post(f"{BASE}/webhooks.json", json={"webhook": {"address": "https://hooks.example.com/alpha", "topic": "orders/create"}})
+        alpha_client.post(
+            f"{BASE}/webhooks.json", json={"webhook": {"address": "https://hooks.example.com/alpha", "topic": "orders/create"}}
+        )
     )["webhook"]
     service = _ok(
         alpha_client.post(
@@ -216,7 +218,10 @@ def _bodies(ids: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, dict[str, A
             {"inventory_item_id": ids["item_id"], "location_id": ids["location_id"], "available_adjustment": 1},
             {},
         ),
-        ("POST", "/inventory_levels/set.json"): ({"inventory_item_id": ids["item_id"], "location_id": ids["location_id"], "available": 5}, {}),
+        ("POST", "/inventory_levels/set.json"): (
+            {"inventory_item_id": ids["item_id"], "location_id": ids["location_id"], "available": 5},
+            {},
+        ),
         ("POST", "/webhooks.json"): ({"webhook": {"address": "https://hooks.example.com/new", "topic": "orders/paid"}}, {}),
         ("PUT", "/webhooks/{webhook_id}.json"): ({"webhook": {"address": "https://hooks.example.com/stolen"}}, {}),
         ("DELETE", "/webhooks/{webhook_id}.json"): (None, {}),
@@ -314,11 +319,7 @@ def test_another_apps_token_finds_nothing_of_this_apps_objects(app, world):
 
 
 def test_an_order_older_than_60_days_is_404_however_it_is_reached(app, world):
-    cases = [
-        (m, p, world.ids_old)
-        for m, p, _ in _api_routes(app)
-        if ORDER_PARAMS & set(re.findall(r"{(\w+)}", p)) or (m, p) in INDIRECT
-    ]
+    cases = [(m, p, world.ids_old) for m, p, _ in _api_routes(app) if ORDER_PARAMS & set(re.findall(r"{(\w+)}", p)) or (m, p) in INDIRECT]
     assert len(cases) >= 40, len(cases)
     leaks = _run(app, world, world.tokens["alpha"], cases, 404)
     assert leaks == [], "\n".join(leaks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 
 from orderdesk.db import queries
 from tests.builders import create_order, order_body
@@ -253,3 +254,183 @@ def test_huge_customer_id_is_a_4xx_not_500(api, services, existing):
     assert_rejected(api.post(f"{BASE}/orders.json", json={"order": order_body(customer={"id": 2**70})}), 422)
     assert 400 <= api.get(f"{BASE}/customers/{2**70}/orders.json").status_code < 500
     assert snapshot(api, services) == before
+
+
+# --- characters PostgreSQL cannot store ------------------------------------
+
+NUL = "\u0000"
+NUL_MESSAGE = "must not contain NUL characters (\\u0000)"
+
+NUL_IN_ORDER = {
+    "order.note": order_body(note=f"leave at{NUL} the door"),
+    "order.email": order_body(email=f"bob{NUL}@example.com"),
+    "order.tags": order_body(tags=f"vip, {NUL}"),
+    "order.line_items.0.title": order_body(line_items=line(title=f"Boots{NUL}")),
+    "order.customer.first_name": order_body(customer={"first_name": f"Bob{NUL}", "last_name": "Norman", "email": "b@example.com"}),
+    "order.note_attributes.0.value": order_body(note_attributes=[{"name": "gift", "value": f"yes{NUL}"}]),
+    "order.note_attributes.0.name": order_body(note_attributes=[{"name": f"gift{NUL}", "value": "yes"}]),
+    "order.shipping_address.address1": order_body(shipping_address={"address1": f"1 Main St{NUL}", "country_code": "US"}),
+    "order.line_items.0.properties.0.value.1": order_body(line_items=line(properties=[{"name": "engraving", "value": ["A", f"B{NUL}"]}])),
+}
+
+
+@pytest.mark.parametrize("field", list(NUL_IN_ORDER), ids=list(NUL_IN_ORDER))
+def test_nul_character_in_a_created_order_is_422_naming_the_field(api, services, existing, field):
+    before = snapshot(api, services)
+    response = api.post(f"{BASE}/orders.json", json={"order": NUL_IN_ORDER[field]})
+    assert_rejected(response, 422)
+    assert response.json() == {"errors": {field: [NUL_MESSAGE]}}
+    assert snapshot(api, services) == before
+
+
+@pytest.mark.parametrize("field", ["note", "email", "tags"])
+def test_nul_character_in_an_order_update_is_422(api, services, existing, field):
+    before = snapshot(api, services)
+    response = api.put(f"{BASE}/orders/{existing['id']}.json", json={"order": {field: f"x{NUL}"}})
+    assert_rejected(response, 422)
+    assert response.json() == {"errors": {f"order.{field}": [NUL_MESSAGE]}}
+    assert snapshot(api, services) == before
+
+
+def test_nul_character_in_a_key_is_422_and_the_name_is_printable(api, services, existing):
+    before = snapshot(api, services)
+    response = api.post(f"{BASE}/orders.json", json={"order": {**order_body(), f"no{NUL}te": "x"}})
+    assert_rejected(response, 422)
+    assert response.json() == {"errors": {"order.no\\u0000te": [NUL_MESSAGE]}}
+    assert snapshot(api, services) == before
+
+
+def test_nul_character_in_a_product_title_is_422(api):
+    response = api.post(f"{BASE}/products.json", json={"product": {"title": f"Boots{NUL}"}})
+    assert_rejected(response, 422)
+    assert response.json() == {"errors": {"product.title": [NUL_MESSAGE]}}
+    assert api.get(f"{BASE}/products/count.json").json() == {"count": 0}
+
+
+def test_unpaired_surrogate_in_a_free_form_value_is_422(api, services, existing):
+    # Note attribute values are free JSON; a lone surrogate cannot be encoded for either database.
+    before = snapshot(api, services)
+    raw = json.dumps({"order": order_body(note_attributes=[{"name": "gift", "value": "\ud800"}])}).encode()
+    response = api.post(f"{BASE}/orders.json", content=raw, headers={"Content-Type": "application/json"})
+    assert_rejected(response, 422)
+    assert list(response.json()["errors"]) == ["order.note_attributes.0.value"]
+    assert snapshot(api, services) == before
+
+
+def test_an_escaped_backslash_before_u0000_is_not_a_nul(api):
+    order = create_order(api, note="C:\\u0000")
+    assert order["note"] == "C:\\u0000"
+
+
+def test_nul_character_in_the_query_string_is_422_naming_the_parameter(api, existing):
+    response = api.get(f"{BASE}/orders.json?status=any&fields=id%00")
+    assert_rejected(response, 422)
+    assert response.json() == {"errors": {"fields": ["must not contain NUL characters (%00)"]}}
+
+
+def test_nul_character_in_a_path_segment_is_422(api, existing):
+    response = api.get(f"{BASE}/orders/{existing['id']}%00.json")
+    assert_rejected(response, 422)
+    assert response.json() == {"errors": {"path": ["must not contain NUL characters (%00)"]}}
+
+
+def test_literal_percent_00_in_the_query_string_is_just_text(api, existing):
+    response = api.get(f"{BASE}/orders.json", params={"status": "any", "fields": "id,%00"})
+    assert response.status_code == 200
+    assert response.json()["orders"] == [{"id": existing["id"]}]
+
+
+def test_nul_character_in_the_admin_search_is_a_422_page(app, existing):
+    response = TestClient(app).get("/admin/orders?q=%00")
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "q: must not contain NUL characters" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_nul_character_in_an_idempotency_key_is_400(api, services, existing):
+    before = snapshot(api, services)
+    response = api.post(f"{BASE}/orders.json", json={"order": order_body()}, headers={"Idempotency-Key": f"k{NUL}"})
+    assert_rejected(response, 400)
+    assert snapshot(api, services) == before
+
+
+# --- nesting ----------------------------------------------------------------
+
+
+def nested(depth: int) -> str:
+    """A JSON value ``depth`` arrays deep."""
+    return "[" * depth + "]" * depth
+
+
+def test_a_body_nested_10000_levels_deep_is_400(api, services, existing):
+    before = snapshot(api, services)
+    for raw in (nested(10_000), '{"order": ' + '{"a": ' * 10_000 + "1" + "}" * 10_001):
+        response = api.post(f"{BASE}/orders.json", content=raw.encode(), headers={"Content-Type": "application/json"})
+        assert_rejected(response, 400)
+        assert "64 levels" in response.json()["errors"]["base"][0]
+    assert snapshot(api, services) == before
+
+
+def _note_attribute_nested(depth: int) -> bytes:
+    # The body's own levels: {} 1, "order" {} 2, note_attributes [] 3, the attribute {} 4.
+    body = json.dumps({"order": order_body(note_attributes=[{"name": "deep", "value": "HERE"}])})
+    return body.replace('"HERE"', nested(depth - 4)).encode()
+
+
+def test_64_levels_are_accepted_and_65_refused(api):
+    ok = api.post(f"{BASE}/orders.json", content=_note_attribute_nested(64), headers={"Content-Type": "application/json"})
+    assert ok.status_code == 201, ok.text
+    too_deep = api.post(f"{BASE}/orders.json", content=_note_attribute_nested(65), headers={"Content-Type": "application/json"})
+    assert_rejected(too_deep, 400)
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(api):
+    # An escaped quote must not end the string early and expose the brackets after it.
+    note = '\\"' + "[{" * 200
+    order = create_order(api, note=note, tags="[[[[")
+    assert order["note"] == note
+
+
+# --- decimal strings in Shopify's format only ---------------------------------
+
+BAD_AMOUNTS = ["1_000", " 1.00", "1.00 ", "1e3", "+1.00", "1.0.0", "NaN", "Infinity", "١٢"]
+
+
+@pytest.mark.parametrize("amount", BAD_AMOUNTS)
+def test_line_price_outside_shopifys_format_is_422(api, services, existing, amount):
+    before = snapshot(api, services)
+    response = api.post(f"{BASE}/orders.json", json={"order": order_body(line_items=line(price=amount))})
+    assert_rejected(response, 422)
+    assert list(response.json()["errors"]) == ["line_items.0.price"]
+    assert snapshot(api, services) == before
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {"shipping_lines": [{"title": "S", "price": "1_0.00"}]},
+        {"discount_codes": [{"code": "D", "amount": "1e1", "type": "fixed_amount"}]},
+        {"tax_lines": [{"title": "T", "rate": "6e-2", "price": "1.00"}]},
+        {"transactions": [{"kind": "sale", "gateway": "bogus", "credit_card_number": "1", "amount": "2_0.00"}]},
+        {"transactions": [{"kind": "sale", "status": "success", "amount": "+5"}]},
+    ],
+    ids=["shipping price", "discount amount", "tax rate", "gateway sale amount", "recorded sale amount"],
+)
+def test_other_order_amounts_outside_shopifys_format_are_422(api, services, existing, where):
+    before = snapshot(api, services)
+    assert_rejected(api.post(f"{BASE}/orders.json", json={"order": order_body(**where)}), 422)
+    assert snapshot(api, services) == before
+
+
+def test_amounts_outside_shopifys_format_are_422_on_products_transactions_and_refunds(api, existing):
+    assert_rejected(api.post(f"{BASE}/products.json", json={"product": {"title": "P", "variants": [{"price": "1_000"}]}}), 422)
+    assert api.get(f"{BASE}/products/count.json").json() == {"count": 0}
+    url = f"{BASE}/orders/{existing['id']}"
+    for response in (
+        api.post(f"{url}/transactions.json", json={"transaction": {"kind": "sale", "gateway": "manual", "amount": "1e1"}}),
+        api.post(f"{url}/refunds.json", json={"refund": {"shipping": {"amount": " 1.00"}}}),
+        api.post(f"{url}/refunds/calculate.json", json={"refund": {"shipping": {"amount": "1_0"}}}),
+    ):
+        assert_rejected(response, 422)
+        assert "not a valid amount" in json.dumps(response.json()), response.text

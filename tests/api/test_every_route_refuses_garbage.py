@@ -102,3 +102,48 @@ def test_no_route_answers_garbage_query_parameters_with_a_server_error(api, app,
                 assert_no_server_error(response, f"GET {url}?{key}={value!r}")
                 checked += 1
     assert checked > 100
+
+
+NOT_JSON = {"errors": {"base": ["Request body is not valid JSON"]}}
+NUL_BODY = b'{"order": {"note": "a\\u0000b"}}'
+DEEP_BODY = b"[" * 10_000 + b"]" * 10_000
+
+
+def test_every_route_that_reads_a_body_refuses_nul_characters_and_deep_nesting(svc, app, world):
+    """One check at the edge covers every body route: products, customers, webhooks, fulfillment
+    services, inventory, notification templates and whatever is added next."""
+    readers = set()
+    for method, path in _routes(app):
+        if method not in {"POST", "PUT"}:
+            continue
+        url = _fill(path, world, "1")
+        headers = {"Content-Type": "application/json"}
+        if svc.request(method, url, content=b"{nope", headers=headers).json() != NOT_JSON:
+            # This route ignores its body; it still must not fail on one.
+            for body in (NUL_BODY, DEEP_BODY):
+                assert_no_server_error(svc.request(method, url, content=body, headers=headers), f"{method} {url}")
+            continue
+        readers.add(path)
+        response = svc.request(method, url, content=NUL_BODY, headers=headers)
+        assert response.status_code == 422, f"{method} {url}: {response.status_code} {response.text[:300]}"
+        assert response.json() == {"errors": {"order.note": ["must not contain NUL characters (\\u0000)"]}}
+        response = svc.request(method, url, content=DEEP_BODY, headers=headers)
+        assert response.status_code == 400, f"{method} {url}: {response.status_code} {response.text[:300]}"
+        assert "64 levels" in response.json()["errors"]["base"][0]
+    for noun in ("products", "customers", "webhooks", "fulfillment_services", "inventory_levels", "notification_templates"):
+        assert any(f"/{noun}" in path for path in readers), noun
+    assert len(readers) > 30
+
+
+def test_every_route_refuses_a_nul_character_in_its_query_string_or_path(svc, app, world):
+    checked = 0
+    for method, path in _routes(app):
+        url = _fill(path, world, "1")
+        response = svc.request(method, url, params={"fields": "id\x00"})
+        assert response.status_code == 422, f"{method} {url}: {response.status_code} {response.text[:300]}"
+        assert response.json() == {"errors": {"fields": ["must not contain NUL characters (%00)"]}}
+        if "{" in path.replace("{version}", ""):
+            response = svc.request(method, _fill(path, {}, "%00"))
+            assert response.status_code == 422, f"{method} {path}: {response.status_code} {response.text[:300]}"
+        checked += 1
+    assert checked > 80  # every route, whatever its method

@@ -333,7 +333,9 @@ def test_assigned_fulfillment_orders_are_the_calling_apps_own(svc, services):
     assert r.status_code == 201, r.text
     theirs = r.json()["fulfillment_service"]
     _, at_theirs = order_at_service(svc, theirs)
-    merchant = {"X-Shopify-Access-Token": create_token(services, "merchant", ALL_SCOPES + ["read_fulfillments", "read_assigned_fulfillment_orders"])}
+    merchant = {
+        "X-Shopify-Access-Token": create_token(services, "merchant", ALL_SCOPES + ["read_fulfillments", "read_assigned_fulfillment_orders"])
+    }
 
     def ids(headers=None, **q):
         r = svc.get(f"{svc.base}/assigned_fulfillment_orders.json", params=q, headers=headers)

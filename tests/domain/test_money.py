@@ -238,3 +238,72 @@ def test_money_bags_in_different_presentment_currencies_do_not_mix():
     other = MoneyBag(Money(Decimal(1), "USD"), Money(Decimal(1), "GBP"))
     with pytest.raises(ValueError):
         bag("1.00", "1.00") + other
+
+
+# --- the one accepted format for decimal strings -----------------------------
+
+shopify_decimals = st.from_regex(r"\A-?[0-9]{1,15}(\.[0-9]{1,6})?\Z")
+
+
+@given(shopify_decimals)
+def test_to_decimal_accepts_every_string_in_shopifys_format_exactly(text):
+    assert to_decimal(text) == Decimal(text)
+    # Exact: the digits and the scale survive (0.10 stays 0.10, not 0.1).
+    assert to_decimal(text).as_tuple() == Decimal(text).as_tuple()
+
+
+# Each of these turns a well-formed amount into one Python's Decimal() would still parse.
+MANGLINGS = {
+    "underscore": lambda s, i: s[:i] + "_" + s[i:],
+    "space inside": lambda s, i: s[:i] + " " + s[i:],
+    "leading space": lambda s, i: " " + s,
+    "trailing newline": lambda s, i: s + "\n",
+    "exponent": lambda s, i: s + "e" + str(i),
+    "capital exponent": lambda s, i: s + "E-" + str(i),
+    "leading plus": lambda s, i: "+" + s.lstrip("-"),
+    "second point": lambda s, i: s + ".5" if "." in s else s + ".5.5",
+    "bare leading point": lambda s, i: "." + s.lstrip("-").replace(".", ""),
+    "bare trailing point": lambda s, i: s.replace(".", "") + ".",
+    "arabic-indic digit": lambda s, i: s + "\u0663",
+    "fullwidth digit": lambda s, i: "\uff11" + s.lstrip("-"),
+}
+
+
+@given(shopify_decimals, st.sampled_from(sorted(MANGLINGS)), st.integers(min_value=1, max_value=20))
+def test_to_decimal_refuses_strings_python_would_parse_but_shopify_would_not(text, mangling, position):
+    mangled = MANGLINGS[mangling](text, min(position, len(text)))
+    with pytest.raises(InvalidInput) as refused:
+        to_decimal(mangled, field="price")
+    assert refused.value.field == "price"
+
+
+@given(st.text(max_size=30))
+def test_to_decimal_on_any_text_either_refuses_cleanly_or_returns_the_exact_amount(text):
+    try:
+        amount = to_decimal(text)
+    except InvalidInput:
+        return
+    assert set(text) <= set("-0123456789.")
+    assert amount == Decimal(text)
+
+
+@pytest.mark.parametrize(
+    "bad", ["1_000", " 1.00", "1.00 ", "1e3", "1E3", "+1", "1.0.0", "NaN", "-Infinity", "inf", "", "-", ".", "0x10", "١٢"]
+)
+def test_to_decimal_refuses_each_format_the_probe_found(bad):
+    with pytest.raises(InvalidInput):
+        to_decimal(bad)
+
+
+@pytest.mark.parametrize("good, exact", [("1000", "1000"), ("74.99", "74.99"), ("-5", "-5"), ("0.10", "0.10"), ("007.5", "7.5")])
+def test_to_decimal_accepts_plain_decimal_strings(good, exact):
+    assert to_decimal(good) == Decimal(exact)
+
+
+def test_to_decimal_still_takes_ints_and_finite_decimals_from_json_numbers():
+    assert to_decimal(1000) == Decimal(1000)
+    assert to_decimal(Decimal("74.99")) == Decimal("74.99")
+    with pytest.raises(InvalidInput):
+        to_decimal(Decimal("NaN"))
+    with pytest.raises(InvalidInput):
+        to_decimal(Decimal("1E+400"))

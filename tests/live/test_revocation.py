@@ -39,8 +39,12 @@ def test_a_revoked_token_is_refused_at_once_by_every_process(backend, tmp_path):
     try:
         _cli("db", "upgrade", database_url=database_url)
         _cli("shop", "init", "--name", "T", "--email", "t@example.com", "--currency", "USD", database_url=database_url)
-        token = _cli("token", "create", "--name", "reporting", "--scopes", "read_orders", database_url=database_url).strip().splitlines()[-1]
-        keeper = _cli("token", "create", "--name", "reporting", "--scopes", "read_orders", database_url=database_url).strip().splitlines()[-1]
+        token = (
+            _cli("token", "create", "--name", "reporting", "--scopes", "read_orders", database_url=database_url).strip().splitlines()[-1]
+        )
+        keeper = (
+            _cli("token", "create", "--name", "reporting", "--scopes", "read_orders", database_url=database_url).strip().splitlines()[-1]
+        )
         bases = []
         for n in range(2):
             port = free_port()

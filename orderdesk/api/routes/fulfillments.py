@@ -321,9 +321,7 @@ def update_tracking(
     notify = bool(data.get("notify_customer"))
 
     def work(uow):
-        order, f = service.update_tracking(
-            services, fulfillment_id, _tracking(info), notify_customer=notify, caller=principal, uow=uow
-        )
+        order, f = service.update_tracking(services, fulfillment_id, _tracking(info), notify_customer=notify, caller=principal, uow=uow)
         return 200, {"fulfillment": fulfillment_rest_json(order, f, services.shop())}
 
     return respond(request, principal, work)

@@ -93,9 +93,7 @@ def contact(
 
     def work(uow):
         return 201, {
-            "notification": notification_service.contact_customer(
-                services, order_id, subject or "", text or "", caller=principal, uow=uow
-            )
+            "notification": notification_service.contact_customer(services, order_id, subject or "", text or "", caller=principal, uow=uow)
         }
 
     return respond(request, principal, work)

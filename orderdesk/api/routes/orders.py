@@ -172,9 +172,7 @@ def close_order(
     return _order_action(
         request,
         principal,
-        lambda uow: order_service.close_order(
-            services, order_id, caller=principal, uow=uow
-        ),
+        lambda uow: order_service.close_order(services, order_id, caller=principal, uow=uow),
     )
 
 
@@ -186,9 +184,7 @@ def open_order(
     return _order_action(
         request,
         principal,
-        lambda uow: order_service.open_order(
-            services, order_id, caller=principal, uow=uow
-        ),
+        lambda uow: order_service.open_order(services, order_id, caller=principal, uow=uow),
     )
 
 

@@ -100,9 +100,7 @@ def create(
     spec = refund_request(data)
 
     def work(uow):
-        outcome = refund_service.create_refund(
-            services, order_id, spec, caller=principal, uow=uow
-        )
+        outcome = refund_service.create_refund(services, order_id, spec, caller=principal, uow=uow)
         shop = services.shop()
         if outcome.refund is None:
             messages = [f"{t.gateway}: {t.message or t.error_code or t.status}" for t in outcome.failures]

@@ -109,9 +109,7 @@ def create_transaction(
     )
 
     def work(uow):
-        order, tx = payment_service.create_transaction(
-            services, order_id, spec, caller=principal, uow=uow
-        )
+        order, tx = payment_service.create_transaction(services, order_id, spec, caller=principal, uow=uow)
         return 201, {"transaction": transaction_json(order, tx, services.shop())}
 
     return respond(request, principal, work)
