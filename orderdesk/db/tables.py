@@ -79,6 +79,48 @@ apps = Table(
     sqlite_autoincrement=True,
 )
 
+# The merchant's people: they log in to the admin (domain/staff.py).
+staff = Table(
+    "staff",
+    metadata,
+    _id(),
+    Column("email", String(255), nullable=False, unique=True),
+    Column("name", String(255), nullable=False, server_default=""),
+    Column("role", String(16), nullable=False),
+    # Comma-separated permission names; an owner has every permission whatever this says.
+    Column("permissions", Text, nullable=False, server_default=""),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Server-side admin sessions: the cookie holds a secret, this its SHA-256. Logging out,
+# disabling the member or resetting the password revokes them in every process.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    _id(),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("staff_id", Id, ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+    sqlite_autoincrement=True,
+)
+
+# Failed logins, counted per account and per address over a sliding window (shared by every process).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    _id(),
+    Column("key", String(300), nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Index("ix_login_failures_key_failed_at", "key", "failed_at"),
+    sqlite_autoincrement=True,
+)
+
 api_tokens = Table(
     "api_tokens",
     metadata,
