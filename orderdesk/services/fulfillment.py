@@ -415,6 +415,7 @@ def _move(
         raise InvalidInput(f"location {location_id} does not exist", field="new_location_id")
     if location_id == fo.assigned_location_id:
         raise InvalidInput("the fulfillment order is already at that location", field="new_location_id")
+    fo.check("move")  # a held or shipping fulfillment order says so before any stock is looked at
     moving = fo.split_off(line_items)
     # The units' reservation moves with them, in this transaction: reserved at the new location by a
     # conditional UPDATE (a deny item short there refuses the move) and released at the old one.
