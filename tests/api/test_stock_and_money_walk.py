@@ -157,7 +157,7 @@ class Walk(RuleBasedStateMachine):
     def _live_units(self, order_id: int) -> dict[tuple[int, int], int]:
         """(line id, location) -> units live fulfillment orders offer."""
         with self.services.db.reading() as uow:
-            order = uow.orders.get(order_id, fulfillment_orders=True)
+            order = uow.orders.get(order_id, created_since=None, fulfillment_orders=True)
         units: dict[tuple[int, int], int] = {}
         for fo in order.fulfillment_orders:
             if fo.status in LIVE:
@@ -595,7 +595,7 @@ class Walk(RuleBasedStateMachine):
 
     def _check_order(self, model: Order) -> None:
         with self.services.db.reading() as uow:
-            order = uow.orders.get(model.id, fulfillment_orders=True)
+            order = uow.orders.get(model.id, created_since=None, fulfillment_orders=True)
             stored = uow.conn.execute(
                 select(t.orders.c.financial_status, t.orders.c.fulfillment_status).where(t.orders.c.id == model.id)
             ).one()
