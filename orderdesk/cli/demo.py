@@ -160,6 +160,19 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
     return made
 
 
+# The demo's owner account. A fixed password is fine for a demo served on 127.0.0.1 only; a
+# real shop makes its accounts with `orderdesk staff create`, which reads the password from stdin.
+DEMO_OWNER = ("owner@demo.orderdesk.example", "orderdesk-demo")
+
+
+def demo_owner(services: Services) -> None:
+    """The demo shop's owner, so a newcomer can log in to the admin at once."""
+    from ..services import staff
+
+    if not any(m.email == DEMO_OWNER[0] for m in staff.list_staff(services)):
+        staff.create_staff(services, DEMO_OWNER[0], DEMO_OWNER[1], role="owner", name="Demo Owner")
+
+
 def run_demo(args) -> int:
     from ..bootstrap import services_for
     from .server import serve
@@ -190,14 +203,18 @@ def run_demo(args) -> int:
             "read_locations",
             "read_inventory",
             "write_inventory",
+            "write_merchant_managed_fulfillment_orders",
+            "write_third_party_fulfillment_orders",
         ],
     )
+    demo_owner(services)
     base = f"http://{args.host}:{args.port}"
     print(
         f"""
 orderdesk demo — {DEMO_SHOP.name} (EUR), database {url}
 
   Admin (orders):   {base}/admin/orders
+  Log in as:        {DEMO_OWNER[0]} / {DEMO_OWNER[1]}
   API docs:         {base}/docs
   Admin API token:  {token}
 

@@ -10,6 +10,7 @@ import sys
 
 from ..config import Settings
 from ..domain.errors import DomainError
+from . import staff as staff_commands
 
 DEMO_DATABASE_URL = "sqlite:///orderdesk-data/demo.db"
 
@@ -85,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="add the demo catalog and orders to a database")
     with_db(seed)
+    staff_commands.add_parser(sub, with_db)
     return parser
 
 
@@ -176,6 +178,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         runner.run_forever()
         return 0
+    if args.command == "staff":
+        return staff_commands.run(args, _services)
     if args.command == "seed":
         from .demo import seed
 

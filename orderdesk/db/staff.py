@@ -43,8 +43,8 @@ class StaffRepository:
         self.conn.execute(insert(t.staff_sessions).values(staff_id=staff_id, token_hash=token_hash, created_at=at, expires_at=expires_at))
 
     def session(self, token_hash: str, at: datetime) -> Any | None:
-        """The live session with this hash and its staff member's row (``staff_*`` columns)."""
-        member = [c.label(f"staff_{c.name}") for c in t.staff.c]
+        """The live session with this hash and its staff member's row (``member_*`` columns)."""
+        member = [c.label(f"member_{c.name}") for c in t.staff.c]
         query = (
             select(t.staff_sessions, *member)
             .select_from(t.staff_sessions.join(t.staff, s.id == ss.staff_id))

@@ -62,8 +62,10 @@ class Shop:
 
     @property
     def secure_cookies(self) -> bool:
-        """Cookies set by this server must be Secure when it is reached over https."""
-        return self.base_url.startswith("https://")
+        """Cookies set by this server must be Secure when it is reached over https: a public URL
+        configured with https says so (the domain alone does not: a shop may be served on its
+        own network over http while its domain names the storefront)."""
+        return (self.public_url or self.server_public_url or "").startswith("https://")
 
     def rate(self, presentment_currency: str) -> Decimal:
         """Shop-currency units per presentment unit. Raises InvalidInput if none is configured."""

@@ -109,9 +109,7 @@ def authenticate(services: Services, secret: str | None) -> Caller | None:
     if row is None:
         _cache.pop(key, None)
         return None
-    staff_row = {k[len("staff_") :]: v for k, v in row.items() if k.startswith("staff_") and k != "staff_id"}
-    staff_row["id"] = row["staff_id"]
-    caller = member(staff_row).caller()
+    caller = member({k[len("member_") :]: v for k, v in row.items() if k.startswith("member_")}).caller()
     if epoch is not None:
         with _lock:
             if len(_cache) > 10_000:
