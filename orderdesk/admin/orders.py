@@ -9,6 +9,7 @@ from ..db import queries
 from ..db.queries import Cursor, OrderFilter
 from ..domain.access import Caller
 from ..domain.errors import NotFound
+from ..domain.payment_summary import summarize
 from ..services import delivery_log
 from ..services import diagnosis as diagnosis_service
 from .auth import requires
@@ -62,18 +63,40 @@ def order_list(
 
 @router.get("/admin/orders/{order_id}", response_class=HTMLResponse)
 def order_page(order_id: int, request: Request, caller: Caller = Depends(requires("orders"))) -> HTMLResponse:
+    return page(request, order_id, caller)
+
+
+def page(
+    request: Request,
+    order_id: int,
+    caller: Caller,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The order's page; an action that was refused shows it again with ``errors`` next to the
+    fields (and what the member typed in ``values``), changing nothing."""
     services = request.app.state.services
     try:
         order, reasons = diagnosis_service.diagnose_order(services, order_id, caller=caller)
     except NotFound:
         return render(request, "not_found.html", status_code=404)
+    now = services.clock.now()
     with services.db.reading() as uow:
         events = queries.order_events(uow.conn, order_id, limit=250)
+        locations = {row["id"]: row for row in uow.inventory.locations()}
     # Newest attempts first: staff look here to learn why a customer says no email came.
     attempts = list(reversed(delivery_log.deliveries(services, order_id=order_id, limit=delivery_log.MAX_LIMIT)))
-    fulfilled = order.line_fulfillment()
-    return render(
-        request,
-        "order_page.html",
-        {"order": order, "events": list(reversed(events)), "attempts": attempts, "fulfilled": fulfilled, "reasons": reasons},
-    )
+    context = {
+        "order": order,
+        "events": list(reversed(events)),
+        "attempts": attempts,
+        "fulfilled": order.line_fulfillment(),
+        "reasons": reasons,
+        "payment": summarize(order, now),
+        "locations": locations,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    return render(request, "order_page.html", context, status_code=status_code)

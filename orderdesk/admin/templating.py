@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -14,6 +15,8 @@ from ..services import sessions
 from . import auth
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# A one-time note of what the last action did ("Payment captured"), shown on the next page.
+FLASH_COOKIE = "orderdesk_flash"
 
 LABELS: dict[str | None, str] = {
     "pending": "Payment pending",
@@ -56,11 +59,17 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, *
     shop = services.shop()
     caller = getattr(request.state, "caller", None)
     secret = auth.session_secret(request)
+    flash = request.cookies.get(FLASH_COOKIE)
     base = {
+        "flash": unquote(flash)[:300] if flash else None,
+        "money": lambda bag_or_money: bag_or_money.display() if hasattr(bag_or_money, "display") else "",
         "shop": shop,
         "caller": caller,
         "csrf": sessions.csrf_token(services, secret) if secret and caller is not None else "",
         "labels": LABELS,
         "when": lambda dt: timestamp(dt, shop.iana_timezone)[:16].replace("T", " ") if dt else "",
     }
-    return templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)
+    response = templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/admin")
+    return response

@@ -25,7 +25,7 @@ from .events import (
 )
 from .fulfillment_orders import FulfillmentOrder
 from .fulfillments import Fulfillment
-from .money import MoneyBag
+from .money import Money, MoneyBag
 from .payments import Transaction, payment_totals
 from .refunds import Refund, shipping_maximum
 from .tags import parse_tags
@@ -330,6 +330,12 @@ class Order:
         return changed
 
     # --- derived amounts --------------------------------------------------
+
+    def in_both(self, amount: Decimal) -> MoneyBag:
+        """A presentment amount with its shop-currency value at the order's own rate."""
+        total = self.totals.total
+        rate = total.shop.amount / total.presentment.amount if total.presentment.amount else Decimal(1)
+        return MoneyBag(Money(amount * rate, self.currency).rounded(), Money(amount, self.presentment_currency))
 
     @property
     def total_outstanding(self) -> Decimal:

@@ -188,8 +188,8 @@ def test_order_page_shows_lines_totals_addresses_and_timeline(page):
     lines = page.locator("#line-items tbody tr")
     assert lines.count() >= 1
     assert lines.first.locator("td").first.inner_text().strip() != ""
-    totals = page.locator("#totals").inner_text()
-    for label in ("Subtotal", "Shipping", "Taxes", "Total", "Outstanding"):
+    totals = page.locator("#totals").inner_text() + page.locator("#payment-summary").inner_text()
+    for label in ("Subtotal", "Shipping", "Taxes", "Total", "Paid", "Outstanding"):
         assert label in totals
     assert re.search(r"\d+\.\d{2} EUR", totals)
     for section in ("#shipping-address", "#billing-address"):
