@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ..domain.errors import InvalidInput
 from ..domain.shop import Shop
 from ..schemas.orders import OrderCreate
 from ..services import catalog, orders
@@ -61,10 +62,44 @@ NOTES = [None, None, None, "Please leave at the back door.", "Gift — no invoic
 TAGS = ["", "", "wholesale", "vip", "gift", "repeat, vip", "instagram"]
 
 
+def missing_rates(shop: Shop) -> list[str]:
+    """The demo customers' currencies the shop has no exchange rate for."""
+    wanted = sorted({currency for *_, currency in CUSTOMERS} - {shop.currency})
+    return [code for code in wanted if code not in shop.exchange_rates]
+
+
+def _as_of(services: Services, shop: Shop, at) -> Services:
+    """The same services with the clock stopped at ``at``: the seed back-dates orders.
+
+    It keeps the server's secret (status links are signed with it) and the shop read once."""
+    dated = Services(db=services.db, clock=FixedClock(at), secret_key=services.secret_key, smtp=services.smtp)
+    dated._shop, dated._shop_read_at = shop, float("inf")
+    return dated
+
+
 def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
-    """Add the catalog and ``count`` orders in varied states; returns the number of orders."""
+    """Add the catalog and ``count`` orders in varied states; returns the number of orders.
+
+    All or nothing: a shop that cannot take the demo's orders (a missing exchange rate) is refused
+    before anything is written, and everything is written in one transaction.
+    """
     rng = random.Random(rng_seed)
     shop = services.shop()
+    missing = missing_rates(shop)
+    if missing:
+        example = " ".join(f"--rate {code}={DEMO_SHOP.exchange_rates.get(code, '1.0')}" for code in missing)
+        raise InvalidInput(
+            f"the shop has no exchange rate from {', '.join(missing)} to {shop.currency}, which demo customers pay in; "
+            f"add them with `orderdesk shop init ... {example}` (rates in {shop.currency} per unit)",
+            field="exchange_rates",
+        )
+    with services.db.writing() as uow:
+        made = _seed(services, shop, uow, rng, count)
+        uow.commit()
+    return made
+
+
+def _seed(services: Services, shop: Shop, uow, rng: random.Random, count: int) -> int:
     variants: list[tuple[int, Decimal, int]] = []
     for title, vendor, rows in CATALOG:
         pid = catalog.create_product(
@@ -81,8 +116,9 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
                 }
                 for v, sku, price, grams in rows
             ],
+            uow=uow,
         )
-        product, vrows = catalog.get_product(services, pid)
+        _product, vrows = uow.products.get(pid)
         variants += [(v["id"], v["price"], v["grams"]) for v in vrows]
 
     now = services.clock.now()
@@ -125,6 +161,9 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
             "note": rng.choice(NOTES),
             "tags": rng.choice(TAGS),
             "source_name": rng.choice(["web", "web", "web", "pos", "instagram"]),
+            # The demo shows its emails (captured in the database unless SMTP is configured).
+            "send_receipt": True,
+            "send_fulfillment_receipt": state == "paid_fulfilled",
         }
         if rng.random() < 0.2:
             body["discount_codes"] = [{"code": "WELCOME10", "amount": "10", "type": "percentage"}]
@@ -139,17 +178,13 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
         if state == "paid_fulfilled":
             body["fulfillment_status"] = "fulfilled"
             body["fulfillments"] = [{"tracking_company": "DHL", "tracking_number": f"JD0146{rng.randint(10**9, 10**10 - 1)}"}]
-        at_services = Services(db=services.db, clock=FixedClock(at))
-        at_services._shop = shop
-        at_services._shop_read_at = float("inf")
-        order = orders.create_order(at_services, OrderCreate.model_validate(body), author="demo", at=at)
-        later = Services(db=services.db, clock=FixedClock(at + timedelta(hours=rng.randint(2, 72))))
-        later._shop, later._shop_read_at = shop, float("inf")
+        order = orders.create_order(_as_of(services, shop, at), OrderCreate.model_validate(body), author="demo", at=at, uow=uow)
+        later = _as_of(services, shop, at + timedelta(hours=rng.randint(2, 72)))
         if state in ("cancelled", "refunded", "voided"):
             reason = {"cancelled": "customer", "refunded": "inventory", "voided": "declined"}[state]
-            orders.cancel_order(later, order.id, reason=reason, restock=True, email=False, author="demo")
+            orders.cancel_order(later, order.id, reason=reason, restock=True, email=state == "cancelled", author="demo", uow=uow)
         if state == "paid_fulfilled" and age > timedelta(days=14) or state in ("cancelled", "refunded") and age > timedelta(days=30):
-            orders.close_order(later, order.id, author="demo")
+            orders.close_order(later, order.id, author="demo", uow=uow)
         made += 1
     return made
 
