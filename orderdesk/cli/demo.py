@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from ..db.uow import UnitOfWork
 from ..domain.errors import InvalidInput
 from ..domain.shop import Shop
 from ..schemas.orders import OrderCreate
@@ -68,7 +69,7 @@ def missing_rates(shop: Shop) -> list[str]:
     return [code for code in wanted if code not in shop.exchange_rates]
 
 
-def _as_of(services: Services, shop: Shop, at) -> Services:
+def _as_of(services: Services, shop: Shop, at: datetime) -> Services:
     """The same services with the clock stopped at ``at``: the seed back-dates orders.
 
     It keeps the server's secret (status links are signed with it) and the shop read once."""
@@ -99,7 +100,7 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
     return made
 
 
-def _seed(services: Services, shop: Shop, uow, rng: random.Random, count: int) -> int:
+def _seed(services: Services, shop: Shop, uow: UnitOfWork, rng: random.Random, count: int) -> int:
     variants: list[tuple[int, Decimal, int]] = []
     for title, vendor, rows in CATALOG:
         pid = catalog.create_product(

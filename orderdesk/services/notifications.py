@@ -1,5 +1,5 @@
-"""Customer emails: render from the current order, send over SMTP, and let the merchant edit,
-preview and resend them.
+"""Customer emails: render from the current order, send them (over SMTP, or into the database
+when no SMTP server is configured), and let the merchant edit, preview and resend them.
 
 An email is an outbox row (kind ``email``, topic = template name) written in the same
 transaction as the change that caused it; ``send`` is the worker's handler for those rows.
@@ -8,20 +8,23 @@ A template error or an SMTP outage raises, so the worker retries the row later.
 
 from __future__ import annotations
 
+from email.utils import formataddr
 from typing import Any
 
+from ..db import captured_emails as captured
 from ..db import notification_templates as store
 from ..db.uow import UnitOfWork
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.order import Order
 from ..notifications import render as liquid
-from ..notifications import smtp
+from ..notifications.mailer import Email, mailer_for, message_id, plain_text
 from ..notifications.variables import order_variables
 from . import delivery_log, outbox
 from .context import Services
 from .transaction import writing
 
 __all__ = [
+    "captured_emails",
     "contact_customer",
     "get_template",
     "list_templates",
@@ -72,15 +75,17 @@ def recipient(order: Order | None, payload: dict[str, Any]) -> str | None:
 
 
 def send(services: Services, row: Any) -> None:
-    """Worker handler for ``email`` rows: reload the order, render, send, log ``mail_sent``.
+    """Worker handler for ``email`` rows: reload the order, render, hand the message to the mailer
+    (SMTP, or capture into the database when no server is configured), log ``mail_sent``.
 
-    Every attempt, sent, failed or skipped, goes to the delivery log."""
+    Every attempt, sent, captured, failed or skipped, goes to the delivery log."""
     payload = row["payload"]
     name = payload.get("template") or row["topic"]
     order_id = int(payload["order_id"])
     with services.db.reading() as uow:
         order = uow.orders.get(order_id)
     to = recipient(order, payload)
+    mailer = mailer_for(services.smtp, services.db)
     try:
         with delivery_log.attempt(services, row, topic=name, recipient=to, order_id=order_id) as attempt:
             if order is None:
@@ -89,22 +94,33 @@ def send(services: Services, row: Any) -> None:
                 return attempt.skip("the order has no email address")
             shop = services.shop()
             rendered = liquid.render(environments(services), name, order_variables(order, shop, payload))
-            message = smtp.build_message(
+            email = Email(
                 to=to,
                 subject=rendered.subject,
                 html=rendered.html,
+                text=plain_text(rendered.html),
+                sender=formataddr((shop.name or "", services.smtp.from_address)),
+                message_id=message_id(str(row["event_id"]), services.smtp.from_address),
                 event_id=str(row["event_id"]),
-                settings=services.smtp,
-                sender_name=shop.name,
+                template=name,
+                order_id=order_id,
+                at=services.clock.now(),
                 reply_to=shop.email or None,
             )
-            attempt.message_id = message["Message-ID"]
-            smtp.send(services.smtp, message)
+            attempt.message_id = email.message_id
+            mailer.deliver(email)
+            attempt.outcome = mailer.outcome
     except Exception as exc:
         if row["attempts"] == 1:
             _note_failure(services, order_id, name, to, exc)
         raise
     whom = "the customer" if to == order.email else to
+    captured = mailer.outcome == "captured"
+    message = (
+        f"{title(name)} email to {whom} was kept in orderdesk, not sent: no SMTP server is configured."
+        if captured
+        else f"{title(name)} email was sent to {whom}."
+    )
     at = services.clock.now()
     with services.db.writing() as uow:
         uow.timeline.add_many(
@@ -112,13 +128,19 @@ def send(services: Services, row: Any) -> None:
                 _event(
                     order.id,
                     "mail_sent",
-                    f"{title(name)} email was sent to {whom}.",
+                    message,
                     at,
-                    {"template": name, "to": to, "message_id": message["Message-ID"]},
+                    {"template": name, "to": to, "message_id": email.message_id, "captured": captured},
                 )
             ]
         )
         uow.commit()
+
+
+def captured_emails(services: Services, *, order_id: int | None = None, before_id: int | None = None, limit: int = 50) -> list[Any]:
+    """Emails kept in the database instead of sent, newest first (all, or one order's)."""
+    with services.db.reading() as uow:
+        return captured.newest_first(uow.conn, order_id=order_id, before_id=before_id, limit=limit)
 
 
 def _note_failure(services: Services, order_id: int, name: str, to: str | None, exc: Exception) -> None:
