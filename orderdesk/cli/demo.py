@@ -119,7 +119,7 @@ def _seed(services: Services, shop: Shop, uow: UnitOfWork, rng: random.Random, c
             ],
             uow=uow,
         )
-        _product, vrows = uow.products.get(pid)
+        _product, vrows = uow.products.get(pid) or (None, [])  # just created in this transaction
         variants += [(v["id"], v["price"], v["grams"]) for v in vrows]
 
     now = services.clock.now()
