@@ -18,6 +18,7 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.order import Order
 from ..notifications import render as liquid
 from ..notifications.mailer import Email, mailer_for, message_id, plain_text
+from ..notifications.sample import sample_variables
 from ..notifications.variables import order_variables
 from . import delivery_log, outbox
 from .context import Services
@@ -207,14 +208,16 @@ def _problem(exc: liquid.TemplateProblem) -> InvalidInput:
 
 
 def update_template(services: Services, name: str, subject: str | None, body: str | None) -> dict[str, Any]:
-    """Save the merchant's edit; a template that does not parse is refused with its line and column."""
+    """Save the merchant's edit. A template that does not parse, names a variable an order does not
+    have, or fails to render for a sample order (see ``notifications/sample.py``) is refused with
+    the part (``subject`` or ``body``), the problem, its line and column."""
     current = get_template(services, name)
     subject = current["subject"] if subject is None else subject
     body = current["body"] if body is None else body
     if len(subject) > MAX_SUBJECT_CHARS or len(body) > MAX_TEMPLATE_CHARS:
         raise InvalidInput("is too long", field="body")
     try:
-        liquid.check(liquid.Environments.create(), subject, body)
+        liquid.check(liquid.Environments.create(), subject, body, sample_variables(services.shop(), name))
     except liquid.TemplateProblem as exc:
         raise _problem(exc) from exc
     with services.db.writing() as uow:
