@@ -25,6 +25,7 @@ from .context import Services
 from .transaction import writing
 
 __all__ = [
+    "captured_email",
     "captured_emails",
     "contact_customer",
     "get_template",
@@ -142,6 +143,11 @@ def captured_emails(services: Services, *, order_id: int | None = None, before_i
     """Emails kept in the database instead of sent, newest first (all, or one order's)."""
     with services.db.reading() as uow:
         return captured.newest_first(uow.conn, order_id=order_id, before_id=before_id, limit=limit)
+
+
+def captured_email(services: Services, email_id: int) -> Any | None:
+    with services.db.reading() as uow:
+        return captured.get(uow.conn, email_id)
 
 
 def _note_failure(services: Services, order_id: int, name: str, to: str | None, exc: Exception) -> None:
