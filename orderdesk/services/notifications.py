@@ -11,7 +11,7 @@ from __future__ import annotations
 from email.utils import formataddr
 from typing import Any
 
-from ..db import captured_emails as captured
+from ..db import captured_emails as captured_store
 from ..db import notification_templates as store
 from ..db.uow import UnitOfWork
 from ..domain.errors import InvalidInput, NotFound
@@ -117,10 +117,10 @@ def send(services: Services, row: Any) -> None:
             _note_failure(services, order_id, name, to, exc)
         raise
     whom = "the customer" if to == order.email else to
-    captured = mailer.outcome == "captured"
+    kept = mailer.outcome == "captured"
     message = (
         f"{title(name)} email to {whom} was kept in orderdesk, not sent: no SMTP server is configured."
-        if captured
+        if kept
         else f"{title(name)} email was sent to {whom}."
     )
     at = services.clock.now()
@@ -132,7 +132,7 @@ def send(services: Services, row: Any) -> None:
                     "mail_sent",
                     message,
                     at,
-                    {"template": name, "to": to, "message_id": email.message_id, "captured": captured},
+                    {"template": name, "to": to, "message_id": email.message_id, "captured": kept},
                 )
             ]
         )
@@ -142,12 +142,12 @@ def send(services: Services, row: Any) -> None:
 def captured_emails(services: Services, *, order_id: int | None = None, before_id: int | None = None, limit: int = 50) -> list[Any]:
     """Emails kept in the database instead of sent, newest first (all, or one order's)."""
     with services.db.reading() as uow:
-        return captured.newest_first(uow.conn, order_id=order_id, before_id=before_id, limit=limit)
+        return captured_store.newest_first(uow.conn, order_id=order_id, before_id=before_id, limit=limit)
 
 
 def captured_email(services: Services, email_id: int) -> Any | None:
     with services.db.reading() as uow:
-        return captured.get(uow.conn, email_id)
+        return captured_store.get(uow.conn, email_id)
 
 
 def _note_failure(services: Services, order_id: int, name: str, to: str | None, exc: Exception) -> None:
