@@ -469,7 +469,7 @@ notification_deliveries = Table(
     Column("topic", String(64), nullable=False),  # template name, or the service notification kind
     Column("recipient", Text),  # email address or callback URL; null when there was none
     Column("attempt", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),  # sent | failed | skipped
+    Column("outcome", String(16), nullable=False),  # sent | captured | failed | skipped
     Column("status_code", Integer),  # HTTP status of a service callback
     Column("message_id", String(255)),
     Column("error", Text),
@@ -478,6 +478,26 @@ notification_deliveries = Table(
     Index("ix_notification_deliveries_order_id", "order_id", "id"),
     Index("ix_notification_deliveries_event_id", "event_id"),
     Index("ix_notification_deliveries_created_at", "created_at"),
+)
+
+# Emails kept instead of sent when no SMTP server is configured (the demo, a fresh install):
+# one row per outbox event, so a retried capture does not keep the message twice.
+captured_emails = Table(
+    "captured_emails",
+    metadata,
+    _id(),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("order_id", Id),
+    Column("template", String(64), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("sender", Text, nullable=False),  # the From header
+    Column("reply_to", Text),
+    Column("subject", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("message_id", String(255), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_captured_emails_order_id", "order_id", "id"),
 )
 
 # Merchant-edited notification templates; the package's defaults apply where there is no row.
