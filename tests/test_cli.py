@@ -221,3 +221,23 @@ def test_shop_init_with_a_time_zone_and_rates_then_seed(empty_folder, capsys):
     assert main(["seed"]) == 0
     assert "seeded 60 orders" in capsys.readouterr().out
     assert (empty_folder / "orderdesk-data" / "secret.key").exists()
+
+
+def test_an_apps_signing_secret_is_printed_and_rotated(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'apps.db'}"
+
+    def od(*args):
+        return subprocess.run([sys.executable, "-m", "orderdesk", *args, "--database-url", url], capture_output=True, text=True, timeout=60)
+
+    assert od("db", "upgrade").returncode == 0
+    assert od("token", "create", "--name", "erp", "--scopes", "read_orders").returncode == 0
+    assert od("app", "list").stdout.split() == ["1", "erp"]
+    first = od("app", "secret", "erp").stdout.strip()
+    assert len(first) == 64
+    rotated = od("app", "secret", "erp", "--rotate").stdout.strip()
+    assert rotated != first and od("app", "secret", "erp").stdout.strip() == rotated
+    missing = od("app", "secret", "nope")
+    assert missing.returncode == 2 and missing.stderr.strip() == "orderdesk: error: no app called nope"

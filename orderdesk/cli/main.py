@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from ..config import DEFAULT_DATABASE_URL, Settings, SmtpSettings
 from ..domain.errors import DomainError
+from . import apps as app_commands
 from . import staff as staff_commands
 
 if TYPE_CHECKING:  # imported where used, so `orderdesk --help` stays quick
@@ -134,6 +135,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     emails.add_argument("--limit", type=positive_int, default=20)
     emails.add_argument("--show", type=positive_int, metavar="ID", help="print one email in full (its text part)")
     staff_commands.add_parser(sub, with_db)
+    app_commands.add_parser(sub, with_db)
     return parser
 
 
@@ -286,6 +288,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         runner.run_forever()
         return 0
+    if args.command == "app":
+        return app_commands.run(args, lambda url: _services(_location(url, create=False)))
     if args.command == "staff":
         return staff_commands.run(args, lambda url: _services(_location(url, create=False)))
     if args.command == "seed":

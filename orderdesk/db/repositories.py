@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 import uuid
 from collections import defaultdict
 from datetime import datetime
@@ -436,7 +437,17 @@ class TokenRepository:
         found = self.conn.execute(select(t.apps.c.id).where(t.apps.c.name == name)).scalar()
         if found is not None:
             return int(found)
-        return int(self.conn.execute(insert(t.apps).values(name=name, created_at=at).returning(t.apps.c.id)).scalar_one())
+        values = {"name": name, "created_at": at, "webhook_secret": secrets.token_hex(32)}
+        return int(self.conn.execute(insert(t.apps).values(**values).returning(t.apps.c.id)).scalar_one())
+
+    def apps(self) -> list[Any]:
+        return list(self.conn.execute(select(t.apps).order_by(t.apps.c.id)).mappings())
+
+    def app(self, app_id: int) -> Any | None:
+        return self.conn.execute(select(t.apps).where(t.apps.c.id == app_id)).mappings().first()
+
+    def set_app_secret(self, app_id: int, secret: str) -> bool:
+        return self.conn.execute(update(t.apps).where(t.apps.c.id == app_id).values(webhook_secret=secret)).rowcount > 0
 
     def add(self, app_id: int, name: str, token: str, scopes: str, at: datetime) -> int:
         return self.conn.execute(

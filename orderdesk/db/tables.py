@@ -75,6 +75,9 @@ apps = Table(
     metadata,
     _id(),
     Column("name", String(255), nullable=False, unique=True),
+    # The key its webhook and fulfillment-service receivers verify X-Shopify-Hmac-Sha256 with
+    # (Shopify: the app's client secret).
+    Column("webhook_secret", String(128), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     sqlite_autoincrement=True,
 )

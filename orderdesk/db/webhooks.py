@@ -51,7 +51,15 @@ class WebhookRepository:
         return self.conn.execute(select(t.webhook_subscriptions).where(s.address == address, s.topic == topic, owner)).mappings().first()
 
     def for_topic(self, topic: str) -> list[Any]:
-        return list(self.conn.execute(select(t.webhook_subscriptions).where(s.topic == topic).order_by(s.id)).mappings())
+        """The topic's subscriptions, each with its app's signing secret (``app_secret``; None for
+        subscriptions from before owners were recorded, signed with the shop's secret)."""
+        query = (
+            select(t.webhook_subscriptions, t.apps.c.webhook_secret.label("app_secret"))
+            .select_from(t.webhook_subscriptions.outerjoin(t.apps, t.apps.c.id == s.app_id))
+            .where(s.topic == topic)
+            .order_by(s.id)
+        )
+        return list(self.conn.execute(query).mappings())
 
     def add(self, values: dict[str, Any]) -> int:
         return int(self.conn.execute(insert(t.webhook_subscriptions).values(**values).returning(s.id)).scalar_one())

@@ -305,6 +305,7 @@ def deliver_notification(services: Services, row: Any) -> None:
     payload = row["payload"]
     with services.db.reading() as uow:
         service = uow.fulfillment_services.get(int(payload["service_id"]))
+        owner = uow.tokens.app(service["app_id"]) if service is not None and service["app_id"] is not None else None
     if service is None or not service["callback_url"]:
         return  # the service was deleted or stopped listening: nothing to send
     address = service["callback_url"].rstrip("/") + "/" + NOTIFICATION_TOPIC
@@ -314,7 +315,8 @@ def deliver_notification(services: Services, row: Any) -> None:
         "Content-Type": "application/json",
         "User-Agent": delivery.USER_AGENT,
         "X-Shopify-Topic": NOTIFICATION_TOPIC,
-        "X-Shopify-Hmac-Sha256": delivery.sign(shop.webhook_secret or "", body),
+        # Signed with the secret of the app that registered the service (the shop's for one without).
+        "X-Shopify-Hmac-Sha256": delivery.sign(owner["webhook_secret"] if owner is not None else shop.webhook_secret or "", body),
         "X-Shopify-Shop-Domain": shop.domain,
         "X-Shopify-Webhook-Id": str(uuid.uuid4()),
         "X-Shopify-Event-Id": row["event_id"],

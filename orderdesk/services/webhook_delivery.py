@@ -75,7 +75,7 @@ def deliver(services: Services, row: Any) -> Record | None:
         with services.db.reading() as uow:
             done = uow.webhooks.delivered(row["event_id"])
     shop = services.shop()
-    secret = shop.webhook_secret or ""
+    shared = shop.webhook_secret or ""
     failures = []
     unlogged: dict[str, Any] | None = None
     for sub in subscriptions:
@@ -90,7 +90,7 @@ def deliver(services: Services, row: Any) -> Record | None:
             "Content-Type": "application/json",
             "User-Agent": USER_AGENT,
             "X-Shopify-Topic": row["topic"],
-            "X-Shopify-Hmac-Sha256": sign(secret, body),
+            "X-Shopify-Hmac-Sha256": sign(sub["app_secret"] or shared, body),
             "X-Shopify-Shop-Domain": shop.domain,
             "X-Shopify-API-Version": sub["api_version"],
             "X-Shopify-Webhook-Id": webhook_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orderdesk.config import SmtpSettings
+from orderdesk.services.apps import signing_secret
 from orderdesk.services.tokens import create_token
 from orderdesk.webhooks import ssrf
 from tests.conftest import ALL_SCOPES, SERVICE_SCOPES
@@ -31,8 +32,9 @@ def allow_private(monkeypatch):
 
 
 @pytest.fixture
-def receiver(services):
-    r = Receiver(secret=services.shop().webhook_secret).start()
+def receiver(services, token):
+    """A loopback receiver verifying with the signing secret of the tests' app (the `api` client's)."""
+    r = Receiver(secret=signing_secret(services, "tests")).start()
     yield r
     r.stop()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from orderdesk.db import outbox_claims
+from orderdesk.services.apps import signing_secret
 from orderdesk.services.clock import FixedClock
 from orderdesk.services.tokens import create_token
 from orderdesk.worker.runner import Worker
@@ -434,6 +435,7 @@ def test_an_order_with_a_request_at_a_service_is_cancelled_only_after_the_reques
 
 
 def test_the_service_is_notified_with_a_signed_post(svc, services, receiver):
+    receiver.secret = signing_secret(services, "svc")  # the app that registers the service
     service = register(svc, callback_url=receiver.url)
     _, fo = order_at_service(svc, service)
     post(svc, fo["id"], "fulfillment_request", "fulfillment_request", message="go")
@@ -442,11 +444,12 @@ def test_the_service_is_notified_with_a_signed_post(svc, services, receiver):
     got = receiver.requests[0]
     assert got.path == "/fulfillment_order_notification"
     assert got.json() == {"kind": "FULFILLMENT_REQUEST"}
-    assert verify_shopify_hmac(services.shop().webhook_secret, got.body, got.header("X-Shopify-Hmac-Sha256"))
+    assert verify_shopify_hmac(signing_secret(services, "svc"), got.body, got.header("X-Shopify-Hmac-Sha256"))
     assert outbox_rows(services, ("service",)) == []
 
 
 def test_a_failed_notification_is_retried(svc, services, receiver):
+    receiver.secret = signing_secret(services, "svc")
     receiver.status["/fulfillment_order_notification"] = 500
     service = register(svc, callback_url=receiver.url)
     _, fo = order_at_service(svc, service)

@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from orderdesk.config import SmtpSettings
 from orderdesk.db import tables as t
+from orderdesk.services.apps import signing_secret
 from orderdesk.services.clock import FixedClock
 from orderdesk.services.tokens import create_token
 from orderdesk.worker.runner import Worker
@@ -101,7 +102,7 @@ def test_the_list_across_orders_filters_and_needs_read_all_orders(api, app, serv
 
 
 def test_fulfillment_service_callbacks_are_logged_per_attempt(svc, services):
-    receiver = Receiver(secret=services.shop().webhook_secret).start()
+    receiver = Receiver(secret=signing_secret(services, "svc")).start()
     try:
         receiver.status["/fulfillment_order_notification"] = 500
         service = register(svc, callback_url=receiver.url)

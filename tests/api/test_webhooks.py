@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from orderdesk.db import outbox_claims
+from orderdesk.services.apps import rotate_signing_secret, signing_secret
 from orderdesk.services.clock import FixedClock
 from orderdesk.services.tokens import create_token
 from orderdesk.webhooks import delivery, ssrf
@@ -115,7 +117,7 @@ def test_a_new_order_is_delivered_signed_to_its_subscriber(api, services, receiv
     assert Worker(services, kinds=("webhook",)).run_once() >= 1
     (got,) = [r for r in receiver.requests if r.header("X-Shopify-Topic") == "orders/create"]
     shop = services.shop()
-    assert verify_shopify_hmac(shop.webhook_secret, got.body, got.header("X-Shopify-Hmac-Sha256"))
+    assert verify_shopify_hmac(signing_secret(services, "tests"), got.body, got.header("X-Shopify-Hmac-Sha256"))
     assert not verify_shopify_hmac("wrong", got.body, got.header("X-Shopify-Hmac-Sha256"))
     assert got.json() == api.get(f"{api.base}/orders/{order['id']}.json").json()["order"]
     assert got.header("Content-Type") == "application/json"
@@ -137,7 +139,7 @@ def test_fields_filter_the_payload(api, services, receiver, allow_private):
     Worker(services, kinds=("webhook",)).run_once()
     (got,) = receiver.requests
     assert got.json() == {"id": order["id"], "name": order["name"], "total_price": order["total_price"]}
-    assert verify_shopify_hmac(services.shop().webhook_secret, got.body, got.header("X-Shopify-Hmac-Sha256"))
+    assert verify_shopify_hmac(signing_secret(services, "tests"), got.body, got.header("X-Shopify-Hmac-Sha256"))
 
 
 def test_a_failing_receiver_is_retried_later_with_the_same_event_id(api, services, receiver, allow_private):
@@ -310,3 +312,33 @@ def test_ssrf_classification():
         assert ssrf.forbidden(ipaddress.ip_address(ip), private_ok=False) is None, ip
     assert ssrf.forbidden(ipaddress.ip_address("127.0.0.1"), private_ok=True) is None
     assert ssrf.forbidden(ipaddress.ip_address("fd00:ec2::254"), private_ok=True)
+
+
+def test_each_app_signs_with_its_own_secret_and_a_rotation_takes_effect(app, api, services, receiver, allow_private):
+    """An app's receivers verify with the app's secret; another app's secret does not verify
+    them (so no app can forge another's webhooks), and a rotated secret signs from then on."""
+    other = TestClient(app, base_url="http://testserver")
+    other.headers["X-Shopify-Access-Token"] = create_token(services, "other app", ["read_orders"])
+    assert (
+        other.post(
+            f"{api.base}/webhooks.json", json={"webhook": {"address": receiver.url + "/other", "topic": "orders/create"}}
+        ).status_code
+        == 201
+    )
+    subscribe(api, receiver.url + "/ours")
+    receiver.secret = None  # verify by hand below
+    create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    by_path = {r.path: r for r in receiver.requests}
+    ours, theirs = by_path["/ours"], by_path["/other"]
+    assert verify_shopify_hmac(signing_secret(services, "tests"), ours.body, ours.header("X-Shopify-Hmac-Sha256"))
+    assert verify_shopify_hmac(signing_secret(services, "other app"), theirs.body, theirs.header("X-Shopify-Hmac-Sha256"))
+    assert not verify_shopify_hmac(signing_secret(services, "other app"), ours.body, ours.header("X-Shopify-Hmac-Sha256"))
+    with services.db.reading() as uow:
+        tests_app = next(a for a in uow.tokens.apps() if a["name"] == "tests")
+    fresh = rotate_signing_secret(services, tests_app["id"])
+    receiver.requests.clear()
+    create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    again = next(r for r in receiver.requests if r.path == "/ours")
+    assert verify_shopify_hmac(fresh, again.body, again.header("X-Shopify-Hmac-Sha256"))
