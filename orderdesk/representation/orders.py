@@ -15,7 +15,13 @@ from ..domain.tags import format_tags
 from .common import gid, money_set, timestamp
 from .customers import customer_json
 from .line_items import address_json, allocations_json, line_item_json, tax_lines_json
-from .payments import refund_json
+from .payments import receipt_json, refund_json
+
+
+def _payment_authorization(order: Order) -> str | None:
+    """The authorization of the payment that paid for the order, which a fulfillment's receipt shows."""
+    paid = [tx for tx in order.transactions if tx.succeeded and tx.kind in ("authorization", "sale") and tx.authorization]
+    return paid[0].authorization if paid else None
 
 
 def fulfillment_json(order: Order, f: Fulfillment, shop: Shop, fulfilled: dict[int, int]) -> dict[str, Any]:
@@ -28,7 +34,7 @@ def fulfillment_json(order: Order, f: Fulfillment, shop: Shop, fulfilled: dict[i
         "name": f.name,
         "order_id": order.id,
         "origin_address": {},
-        "receipt": {},
+        "receipt": receipt_json(order.test, _payment_authorization(order)),
         "service": f.service,
         "shipment_status": f.shipment_status,
         "status": f.status,
