@@ -36,8 +36,10 @@ ALL_SCOPES = [
     "read_customers",
     "write_customers",
     "read_locations",
+    "write_locations",
     "read_inventory",
     "write_inventory",
+    "write_markets",
     "write_merchant_managed_fulfillment_orders",
     "write_third_party_fulfillment_orders",
 ]

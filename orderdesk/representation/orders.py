@@ -50,7 +50,7 @@ def fulfillment_json(order: Order, f: Fulfillment, shop: Shop, fulfilled: dict[i
     }
 
 
-def _discount_applications(order: Order) -> list[dict[str, Any]]:
+def discount_applications_json(order: Order) -> list[dict[str, Any]]:
     apps = []
     for code in order.discount_codes:
         if code.type == "percentage":
@@ -66,6 +66,11 @@ def _discount_applications(order: Order) -> list[dict[str, Any]]:
                 "allocation_method": "across",
                 "target_selection": "all",
                 "code": code.code,
+                # Shopify shows a code's application with ``code``, and one made through the API
+                # (a manual discount) with ``title`` and ``description``; an order created here
+                # is both, so it carries all three.
+                "title": code.code,
+                "description": code.code,
             }
         )
     return apps
@@ -210,7 +215,7 @@ def order_json(order: Order, shop: Shop) -> dict[str, Any]:
         "user_id": extra.get("user_id"),
         "billing_address": address_json(order.billing_address),
         "customer": customer_json(customer, shop) if customer else None,
-        "discount_applications": _discount_applications(order),
+        "discount_applications": discount_applications_json(order),
         "fulfillments": [fulfillment_json(order, f, shop, fulfilled) for f in order.fulfillments],
         "line_items": [line_item_json(order, line, fulfilled) for line in order.line_items],
         "payment_terms": payment_terms_json(order, shop),
