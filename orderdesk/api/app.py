@@ -12,7 +12,7 @@ from ..services.context import Services
 from . import auth, errors, versions
 from .edge import RequestEdge
 from .limits import LeakyBucket
-from .routes import catalog, customers, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
+from .routes import catalog, customers, events, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
 from .routes import fulfillment_services as fulfillment_service_routes
 from .routes import notifications as notification_routes
 from .security_headers import SecurityHeaders
@@ -70,6 +70,7 @@ API_ROUTERS = (
     webhooks.router,
     notification_routes.router,
     fulfillment_service_routes.router,
+    events.router,
 )
 
 

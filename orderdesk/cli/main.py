@@ -1,4 +1,4 @@
-"""``orderdesk``: demo | serve | db upgrade | shop init | token create/list/revoke | worker | seed | emails.
+"""``orderdesk``: demo | serve | db upgrade | shop init | shop rates show/set | token create/list/revoke | app list/secret | staff ... | worker | seed | emails.
 
 Bad input prints one line on stderr and exits with code 2, never a traceback, and is found
 before anything is written: no data folder, database file or secret file is left behind.
@@ -106,6 +106,14 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         metavar="CUR=RATE",
         help="shop-currency value of one unit of a presentment currency, e.g. USD=0.92",
     )
+
+    rates = shop_sub.add_parser("rates", help="the exchange rates of the currencies shoppers may pay in")
+    rates_sub = rates.add_subparsers(dest="rates_command", required=True)
+    show = rates_sub.add_parser("show", help="print them, one CUR=RATE a line")
+    with_db(show)
+    set_rates = rates_sub.add_parser("set", help="replace them all with these (new orders use them; placed orders keep theirs)")
+    with_db(set_rates)
+    set_rates.add_argument("rate", nargs="*", metavar="CUR=RATE", help="shop-currency value of one unit, e.g. USD=0.92")
 
     token = sub.add_parser("token", help="API access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
@@ -235,6 +243,14 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "db":
         _services(_location(args.database_url, create=True))
         print("database is up to date")
+        return 0
+    if args.command == "shop" and args.shop_command == "rates":
+        from ..services import setup
+
+        services = _services(args.database_url)
+        saved = setup.set_exchange_rates(services, _rates(args.rate)) if args.rates_command == "set" else services.shop().exchange_rates
+        for code, rate in sorted(saved.items()):
+            print(f"{code}={rate}")
         return 0
     if args.command == "shop":
         from ..domain.shop import Shop

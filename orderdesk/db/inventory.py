@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from . import tables as t
 
@@ -33,6 +33,20 @@ class Inventory:
         if not 0 < location_id <= 2**63 - 1:
             return None
         return self.conn.execute(select(t.locations).where(t.locations.c.id == location_id)).mappings().first()
+
+    def update_location(self, location_id: int, values: dict[str, Any], at: datetime) -> Any:
+        self.conn.execute(update(t.locations).where(t.locations.c.id == location_id).values(updated_at=at, **values))
+        return self.location(location_id)
+
+    def location_named(self, name: str) -> int | None:
+        """The location carrying this name (case-insensitively), if any."""
+        query = select(t.locations.c.id).where(func.lower(t.locations.c.name) == name.lower()).order_by(t.locations.c.id).limit(1)
+        return self.conn.execute(query).scalar()
+
+    def primary_location(self) -> Any | None:
+        """The shop's first active location: where it started, and whose address is the shop's."""
+        query = select(t.locations).where(t.locations.c.active.is_(True)).order_by(t.locations.c.id).limit(1)
+        return self.conn.execute(query).mappings().first()
 
     # --- items -------------------------------------------------------------------
 
@@ -192,6 +206,35 @@ class Inventory:
                 .one()
             )
         return row
+
+    def lock_item(self, item_id: int) -> None:
+        """Serialise changes to where one item is stocked (a row lock on PostgreSQL; SQLite
+        writers are serialised already)."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(select(t.inventory_items.c.id).where(t.inventory_items.c.id == item_id).with_for_update())
+
+    def level(self, item_id: int, location_id: int) -> Any | None:
+        query = select(t.inventory_levels).where(lv.inventory_item_id == item_id, lv.location_id == location_id)
+        return self.conn.execute(query).mappings().first()
+
+    def stocked_at(self, item_id: int) -> int:
+        """At how many locations the item has a level."""
+        return self.conn.execute(select(func.count()).select_from(t.inventory_levels).where(lv.inventory_item_id == item_id)).scalar_one()
+
+    def connect(self, item_id: int, location_id: int, at: datetime) -> Any:
+        """A level with nothing available, where there was none."""
+        return (
+            self.conn.execute(
+                insert(t.inventory_levels)
+                .values(inventory_item_id=item_id, location_id=location_id, available=0, committed=0, updated_at=at)
+                .returning(*t.inventory_levels.c)
+            )
+            .mappings()
+            .one()
+        )
+
+    def disconnect(self, item_id: int, location_id: int) -> None:
+        self.conn.execute(delete(t.inventory_levels).where(lv.inventory_item_id == item_id, lv.location_id == location_id))
 
     def levels(self, *, item_ids: tuple[int, ...] = (), location_ids: tuple[int, ...] = (), limit: int = 250) -> list[Any]:
         query = select(t.inventory_levels).order_by(lv.inventory_item_id, lv.location_id).limit(limit)

@@ -1,4 +1,4 @@
-"""Read side: order lists, counts and timelines, filtered in SQL."""
+"""Read side: order lists, counts and timelines (one order's, and the shop's), filtered in SQL."""
 
 from __future__ import annotations
 
@@ -142,6 +142,72 @@ def order_events(conn: Connection, order_id: int, *, limit: int = 250, since_id:
     if since_id is not None:
         query = query.where(t.events.c.id > since_id)
     return list(conn.execute(query.order_by(t.events.c.id).limit(limit)).mappings())
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Shopify's event filters, and what the caller may see: events of ``subject_types`` only,
+    and an order's events only if the order was created at ``orders_visible_since`` or later."""
+
+    subject_types: tuple[str, ...]
+    orders_visible_since: datetime | None = None
+    subject_id: int | None = None
+    verb: str | None = None
+    since_id: int | None = None
+    created_at_min: datetime | None = None
+    created_at_max: datetime | None = None
+    ids: tuple[int, ...] = ()
+
+
+def _event_query(columns: list[Any], f: EventFilter) -> Any:
+    e, o = t.events.c, t.orders.c
+    source = t.events.outerjoin(t.orders, and_(e.subject_type == "Order", o.id == e.subject_id))
+    conds: list[Any] = [e.subject_type.in_(f.subject_types)]
+    # An order's events are as visible as the order: not at all once it is past the caller's window.
+    visible = o.id.is_not(None) if f.orders_visible_since is None else o.created_at >= f.orders_visible_since
+    conds.append(or_(e.subject_type != "Order", visible))
+    if f.subject_id is not None:
+        conds.append(e.subject_id == f.subject_id)
+    if f.verb:
+        conds.append(e.verb == f.verb)
+    if f.since_id is not None:
+        conds.append(e.id > f.since_id)
+    if f.created_at_min is not None:
+        conds.append(e.created_at >= f.created_at_min)
+    if f.created_at_max is not None:
+        conds.append(e.created_at <= f.created_at_max)
+    if f.ids:
+        conds.append(e.id.in_(f.ids))
+    return select(*columns).select_from(source).where(*conds)
+
+
+def _with_subject_name(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    number = out.pop("order_number")
+    prefix, offset, suffix, custom = out.pop("name_prefix"), out.pop("order_number_offset"), out.pop("name_suffix"), out.pop("custom_name")
+    out["subject_name"] = custom or (f"{prefix}{number + offset}{suffix}" if number is not None else None)
+    return out
+
+
+def list_events(conn: Connection, f: EventFilter, *, limit: int, cursor: Cursor | None = None) -> tuple[list[dict[str, Any]], bool]:
+    """One page of events, oldest first, each with its subject's name (an order's), and whether
+    more follow in the same direction."""
+    e, o = t.events.c, t.orders.c
+    columns = [*t.events.c, o.number.label("order_number"), o.name_prefix, o.order_number_offset, o.name_suffix, o.custom_name]
+    query = _event_query(columns, f)
+    backwards = cursor is not None and cursor.direction == "previous"
+    if cursor is not None:
+        query = query.where(e.id < cursor.id if backwards else e.id > cursor.id)
+    rows = list(conn.execute(query.order_by(e.id.desc() if backwards else e.id.asc()).limit(limit + 1)).mappings())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    return [_with_subject_name(r) for r in rows], more
+
+
+def count_events(conn: Connection, f: EventFilter) -> int:
+    return conn.execute(_event_query([func.count()], f)).scalar_one()
 
 
 def outbox_rows(conn: Connection, *, subject_id: int | None = None) -> list[Any]:

@@ -234,6 +234,9 @@ class OrderRepository:
         e = t.fulfillment_events.c
         return list(self.conn.execute(select(t.fulfillment_events).where(e.fulfillment_id == fulfillment_id).order_by(e.id)).mappings())
 
+    def delete_fulfillment_event(self, event_id: int) -> None:
+        self.conn.execute(delete(t.fulfillment_events).where(t.fulfillment_events.c.id == event_id))
+
     def mark_expired(self, transactions: list) -> None:
         for tx in transactions:
             self.conn.execute(update(t.transactions).where(t.transactions.c.id == tx.id).values(expired_at=tx.expired_at))

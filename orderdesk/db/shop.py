@@ -23,6 +23,7 @@ def _from_row(row: Any) -> Shop:
         order_number_offset=row["order_number_offset"],
         exchange_rates=dict(row["exchange_rates"] or {}),
         created_at=row["created_at"],
+        updated_at=row["updated_at"],
         auto_archive=row["auto_archive"],
         fulfillment_automation=row["fulfillment_automation"],
         hold_unpaid_fulfillment=row["hold_unpaid_fulfillment"],

@@ -316,6 +316,7 @@ class FulfillmentOrderChanged(OrderEvent):
             "cancellation_requested": "Cancellation was requested from the fulfillment service",
             "cancellation_accepted": "The fulfillment service accepted the cancellation",
             "cancellation_rejected": "The fulfillment service rejected the cancellation",
+            "deadline_set": "The fulfillment deadline was set",
         }.get(self.action, f"Fulfillment order {self.action}")
         return f"{text}{': ' + self.detail if self.detail else ''}."
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput
-from .money import Money, MoneyBag, check_currency
+from .money import Money, MoneyBag, check_currency, to_decimal
 
 
 def check_timezone(name: object, *, field: str = "iana_timezone") -> str:
@@ -55,6 +55,7 @@ class Shop:
     # presentment currency -> shop-currency amount for one unit of it, as a decimal string
     exchange_rates: dict[str, str] = field(default_factory=dict)
     created_at: datetime | None = None
+    updated_at: datetime | None = None
     auto_archive: bool = True
     fulfillment_automation: str = "manual"  # manual | digital | all
     hold_unpaid_fulfillment: bool = False
@@ -142,3 +143,28 @@ def check_public_url(value: str, *, field: str = "public_url") -> str:
             field=field,
         )
     return f"{parts.scheme.lower()}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+# More presentment currencies than any shop sells in; a bound keeps the settings row small.
+MAX_RATES = 200
+
+
+def check_exchange_rates(rates: object, shop_currency: str) -> dict[str, str]:
+    """Presentment currency -> what one unit of it is worth in the shop's currency, as decimal
+    strings: known ISO 4217 codes other than the shop's own, positive decimal amounts (a JSON
+    number or a string like "0.92"; never a float). Orders keep the rate they were placed at,
+    so a change applies to new orders only."""
+    if not isinstance(rates, dict):
+        raise InvalidInput('exchange_rates must be an object like {"EUR": "1.10"}', field="exchange_rates")
+    if len(rates) > MAX_RATES:
+        raise InvalidInput(f"at most {MAX_RATES} exchange rates", field="exchange_rates")
+    checked: dict[str, str] = {}
+    for code, rate in rates.items():
+        currency = check_currency(code, field="exchange_rates")
+        if currency == shop_currency:
+            raise InvalidInput(f"{currency} is the shop's currency; it needs no exchange rate", field="exchange_rates")
+        value = to_decimal(rate, field=f"exchange rate for {currency}")
+        if value <= 0:
+            raise InvalidInput(f"exchange rate for {currency} must be a positive decimal", field="exchange_rates")
+        checked[currency] = str(value)
+    return checked

@@ -7,6 +7,9 @@ from typing import Any
 from ..domain.shop import Shop
 from .common import timestamp
 
+# Where the admin shows each kind of subject.
+PATHS = {"Order": "/admin/orders/{}", "Product": "/admin/products/{}"}
+
 
 def event_json(row: Any, shop: Shop, subject_name: str | None = None) -> dict[str, Any]:
     arguments = [subject_name] if subject_name else []
@@ -24,5 +27,5 @@ def event_json(row: Any, shop: Shop, subject_name: str | None = None) -> dict[st
         "message": row["message"],
         "author": row["author"] or "Shopify",
         "description": row["message"],
-        "path": f"/admin/orders/{row['subject_id']}" if row["subject_type"] == "Order" else None,
+        "path": PATHS[row["subject_type"]].format(row["subject_id"]) if row["subject_type"] in PATHS else None,
     }

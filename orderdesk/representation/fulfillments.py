@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ..domain.fulfillment_orders import FulfillmentOrder
 from ..domain.fulfillments import Fulfillment
-from ..domain.order import Order
+from ..domain.order import LineItem, Order
 from ..domain.shop import Shop
 from .common import gid, timestamp
 from .line_items import address_json
-from .orders import fulfillment_json
+from .orders import discount_applications_json, fulfillment_json
 
 LOCATION_FIELDS = ("address1", "address2", "city", "country_code", "location_id", "name", "phone", "province", "zip")
 
@@ -47,6 +48,34 @@ def _outgoing_requests(fo: FulfillmentOrder, tz: str) -> list[dict[str, Any]]:
     ]
 
 
+def _financial_summaries(order: Order, line: LineItem | None, quantity: int) -> list[dict[str, Any]]:
+    """What the fulfillment order's units of a line cost, before and after discounts, in the
+    shop's currency. Shopify documents these amounts as plain decimal strings."""
+    if line is None or not line.quantity:
+        return []
+    applications = discount_applications_json(order)
+    share = Decimal(quantity) / Decimal(line.quantity)
+    unit_discount = (line.total_discount.shop * (Decimal(1) / Decimal(line.quantity))).rounded()
+    return [
+        {
+            "quantity": quantity,
+            "original_unit_price_set": line.price.shop.format(),
+            "approximate_discounted_unit_price_set": (line.price.shop - unit_discount).format(),
+            "discount_allocations": [
+                {
+                    "amount": (a.amount.shop * share).rounded().format(),
+                    "discount_application": {
+                        k: applications[a.discount_application_index][k] for k in ("allocation_method", "target_selection", "target_type")
+                    }
+                    if 0 <= a.discount_application_index < len(applications)
+                    else None,
+                }
+                for a in line.discount_allocations
+            ],
+        }
+    ]
+
+
 def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, location: Any | None = None) -> dict[str, Any]:
     tz = shop.iana_timezone
     lines = {li.id: li for li in order.line_items}
@@ -55,6 +84,10 @@ def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, lo
         "shop_id": 1,
         "order_id": order.id,
         "assigned_location_id": fo.assigned_location_id,
+        # Shopify adds these when asked (include_order_reference_fields); they are always here.
+        "order_name": order.name,
+        "order_processed_at": timestamp(order.processed_at, tz),
+        "channel_id": None,
         "request_status": fo.request_status,
         "status": fo.status,
         "fulfill_at": timestamp(fo.fulfill_at, tz),
@@ -72,6 +105,8 @@ def fulfillment_order_json(order: Order, fo: FulfillmentOrder, shop: Shop, *, lo
                 "quantity": fl.quantity,
                 "fulfillable_quantity": fl.fulfillable_quantity,
                 "variant_id": lines[fl.line_item_id].variant_id if fl.line_item_id in lines else None,
+                # Shopify adds these when asked (include_financial_summaries); they are always here.
+                "financial_summaries": _financial_summaries(order, lines.get(fl.line_item_id), fl.quantity),
             }
             for fl in fo.lines
         ],

@@ -6,11 +6,13 @@ from typing import Any
 
 from ..domain.money import Money
 from ..domain.shop import Shop
+from . import places
 from .common import gid, timestamp
 
 
 def location_json(row: Any, shop: Shop) -> dict[str, Any]:
     tz = shop.iana_timezone
+    country_name = places.country_name(row["country_code"])
     return {
         "id": row["id"],
         "name": row["name"],
@@ -21,10 +23,12 @@ def location_json(row: Any, shop: Shop) -> dict[str, Any]:
         "province": row["province"],
         "country": row["country_code"],
         "country_code": row["country_code"],
+        "country_name": country_name,
+        "province_code": places.province_code(row["country_code"], row["province"]),
         "phone": row["phone"],
         "active": row["active"],
         "legacy": False,
-        "localized_country_name": row["country_code"],
+        "localized_country_name": country_name,
         "localized_province_name": row["province"],
         "created_at": timestamp(row["created_at"], tz),
         "updated_at": timestamp(row["updated_at"], tz),

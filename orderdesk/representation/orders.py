@@ -15,7 +15,13 @@ from ..domain.tags import format_tags
 from .common import gid, money_set, timestamp
 from .customers import customer_json
 from .line_items import address_json, allocations_json, line_item_json, tax_lines_json
-from .payments import refund_json
+from .payments import receipt_json, refund_json
+
+
+def _payment_authorization(order: Order) -> str | None:
+    """The authorization of the payment that paid for the order, which a fulfillment's receipt shows."""
+    paid = [tx for tx in order.transactions if tx.succeeded and tx.kind in ("authorization", "sale") and tx.authorization]
+    return paid[0].authorization if paid else None
 
 
 def fulfillment_json(order: Order, f: Fulfillment, shop: Shop, fulfilled: dict[int, int]) -> dict[str, Any]:
@@ -28,7 +34,7 @@ def fulfillment_json(order: Order, f: Fulfillment, shop: Shop, fulfilled: dict[i
         "name": f.name,
         "order_id": order.id,
         "origin_address": {},
-        "receipt": {},
+        "receipt": receipt_json(order.test, _payment_authorization(order)),
         "service": f.service,
         "shipment_status": f.shipment_status,
         "status": f.status,
@@ -44,7 +50,7 @@ def fulfillment_json(order: Order, f: Fulfillment, shop: Shop, fulfilled: dict[i
     }
 
 
-def _discount_applications(order: Order) -> list[dict[str, Any]]:
+def discount_applications_json(order: Order) -> list[dict[str, Any]]:
     apps = []
     for code in order.discount_codes:
         if code.type == "percentage":
@@ -60,6 +66,11 @@ def _discount_applications(order: Order) -> list[dict[str, Any]]:
                 "allocation_method": "across",
                 "target_selection": "all",
                 "code": code.code,
+                # Shopify shows a code's application with ``code``, and one made through the API
+                # (a manual discount) with ``title`` and ``description``; an order created here
+                # is both, so it carries all three.
+                "title": code.code,
+                "description": code.code,
             }
         )
     return apps
@@ -204,7 +215,7 @@ def order_json(order: Order, shop: Shop) -> dict[str, Any]:
         "user_id": extra.get("user_id"),
         "billing_address": address_json(order.billing_address),
         "customer": customer_json(customer, shop) if customer else None,
-        "discount_applications": _discount_applications(order),
+        "discount_applications": discount_applications_json(order),
         "fulfillments": [fulfillment_json(order, f, shop, fulfilled) for f in order.fulfillments],
         "line_items": [line_item_json(order, line, fulfilled) for line in order.line_items],
         "payment_terms": payment_terms_json(order, shop),

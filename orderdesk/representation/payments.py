@@ -43,6 +43,12 @@ def _unsettled(tx: Transaction) -> dict[str, Any]:
     }
 
 
+def receipt_json(test: bool, authorization: str | None, stored: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Shopify's receipt: what the gateway answered, always with ``testcase`` and ``authorization``
+    (the two keys its documentation shows on transactions and fulfillments)."""
+    return {"testcase": test, "authorization": authorization, **(stored or {})}
+
+
 def transaction_json(order: Order, tx: Transaction, shop: Shop) -> dict[str, Any]:
     tz = shop.iana_timezone
     position = next((i for i, t in enumerate(order.transactions, start=1) if t is tx or (t.id is not None and t.id == tx.id)), None)
@@ -64,7 +70,7 @@ def transaction_json(order: Order, tx: Transaction, shop: Shop) -> dict[str, Any
         "user_id": None,
         "parent_id": tx.parent_id,
         "device_id": None,
-        "receipt": tx.receipt or {},
+        "receipt": receipt_json(tx.test, tx.authorization, tx.receipt),
         "error_code": tx.error_code,
         "source_name": tx.source_name,
         "payment_details": _payment_details(tx.payment_details),

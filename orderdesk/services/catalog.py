@@ -1,4 +1,5 @@
-"""Catalog use cases: products and variants."""
+"""Catalog use cases: products and variants. Each change writes its timeline event (Shopify's
+Product events) in the same transaction."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import re
 from typing import Any
 
 from ..db.uow import UnitOfWork
+from ..domain.access import Caller
 from ..domain.errors import NotFound
+from ..domain.product_events import ProductCreated, ProductDeleted, ProductEvent, ProductUpdated
 from .context import Services
 from .transaction import writing
 
@@ -15,7 +18,35 @@ def _handle(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "product"
 
 
-def create_product(services: Services, product: dict[str, Any], variants: list[dict[str, Any]], *, uow: UnitOfWork | None = None) -> int:
+def _record(uow: UnitOfWork, product_id: int, event: ProductEvent) -> None:
+    uow.timeline.add_many(
+        [
+            {
+                "subject_type": "Product",
+                "subject_id": product_id,
+                "verb": event.verb,
+                "message": event.message(),
+                "arguments": [[k, v] for k, v in event.arguments().items()],
+                "author": event.author,
+                "body": None,
+                "created_at": event.at,
+            }
+        ]
+    )
+
+
+def _author(caller: Caller | None) -> str | None:
+    return caller.name if caller is not None else None
+
+
+def create_product(
+    services: Services,
+    product: dict[str, Any],
+    variants: list[dict[str, Any]],
+    *,
+    uow: UnitOfWork | None = None,
+    caller: Caller | None = None,
+) -> int:
     at = services.clock.now()
     with writing(services, uow) as uow:
         base = product.get("handle") or _handle(product["title"])
@@ -26,6 +57,7 @@ def create_product(services: Services, product: dict[str, Any], variants: list[d
         product_id = uow.products.add({**product, "handle": handle}, variants, at)
         _, rows = uow.products.get(product_id)
         uow.inventory.add_items(rows, at)
+        _record(uow, product_id, ProductCreated(at=at, title=product["title"], author=_author(caller)))
     return product_id
 
 
@@ -37,18 +69,25 @@ def get_product(services: Services, product_id: int):
     return found
 
 
-def update_product(services: Services, product_id: int, values: dict[str, Any]) -> None:
+def update_product(services: Services, product_id: int, values: dict[str, Any], *, caller: Caller | None = None) -> None:
+    at = services.clock.now()
     with services.db.writing() as uow:
-        if uow.products.get(product_id) is None:
+        found = uow.products.get(product_id)
+        if found is None:
             raise NotFound("Not Found")
-        uow.products.update(product_id, values, services.clock.now())
+        uow.products.update(product_id, values, at)
+        _record(uow, product_id, ProductUpdated(at=at, title=values.get("title") or found[0]["title"], author=_author(caller)))
         uow.commit()
 
 
-def delete_product(services: Services, product_id: int) -> None:
+def delete_product(services: Services, product_id: int, *, caller: Caller | None = None) -> None:
+    at = services.clock.now()
     with services.db.writing() as uow:
-        if not uow.products.delete(product_id):
+        found = uow.products.get(product_id)
+        if found is None or not uow.products.delete(product_id):
             raise NotFound("Not Found")
+        # The product is gone; its timeline stays, as Shopify's "destroy" events do.
+        _record(uow, product_id, ProductDeleted(at=at, title=found[0]["title"], author=_author(caller)))
         uow.commit()
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from ..db.uow import UnitOfWork
-from ..domain import fulfillment_automation, fulfillment_orders, fulfillments, holds, routing
+from ..domain import fulfillment_automation, fulfillment_deadlines, fulfillment_orders, fulfillments, holds, routing
 from ..domain.access import Caller, FulfillmentOrderKind
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import ShipmentUpdated
@@ -474,3 +474,51 @@ def shipment_events(services: Services, order_id: int, fulfillment_id: int, *, c
         order = load(uow, services, caller, order_id)
         _fulfillment(order, fulfillment_id)
         return uow.orders.fulfillment_events(fulfillment_id)
+
+
+def shipment_event(services: Services, order_id: int, fulfillment_id: int, event_id: int, *, caller: Caller) -> Any:
+    for row in shipment_events(services, order_id, fulfillment_id, caller=caller):
+        if row["id"] == event_id:
+            return row
+    raise NotFound("Not Found")
+
+
+def delete_shipment_event(
+    services: Services, order_id: int, fulfillment_id: int, event_id: int, *, caller: Caller, uow: UnitOfWork | None = None
+) -> None:
+    """Take back a carrier scan recorded by mistake: the shipment's status goes back to the
+    latest scan left (or none)."""
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        order = _load(uow, services, caller, order_id)
+        f = _fulfillment(order, fulfillment_id)
+        check_kinds(uow, caller, _fulfillment_order_of(order, f), "write")
+        scans = uow.orders.fulfillment_events(fulfillment_id)
+        row = next((r for r in scans if r["id"] == event_id), None)
+        if row is None:
+            raise NotFound("Not Found")
+        uow.orders.delete_fulfillment_event(event_id)
+        left = [r for r in scans if r["id"] != event_id]
+        # The status follows the latest scan recorded, as add_shipment_event sets it.
+        f.shipment_status = left[-1]["status"] if left else None
+        f.updated_at = at
+        order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status=f"{row['status']} scan removed"))
+        _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
+        uow.outbox.add_many([outbox.webhook("fulfillment_events/delete", order.id, fulfillment_event_json(row, services.shop()), at)])
+
+
+def set_deadline(services: Services, fo_ids: list[int], deadline: datetime, *, caller: Caller, uow: UnitOfWork | None = None) -> None:
+    """Set the fulfillment deadline of several fulfillment orders, all or none: each must be one
+    the caller may see (its order inside the caller's window) and write (its kind's scope)."""
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        owners = {fo_id: uow.orders.order_id_for_fulfillment_order(fo_id) for fo_id in dict.fromkeys(fo_ids)}
+        if None in owners.values():
+            raise NotFound("Not Found")
+        # Several orders are locked in primary-key order, so two such requests never deadlock.
+        orders = {oid: _load(uow, services, caller, oid) for oid in sorted(set(owners.values()))}  # type: ignore[type-var]
+        changes = [(orders[oid], fulfillment_orders.fulfillment_order(orders[oid], fo_id)) for fo_id, oid in owners.items()]
+        check_kinds(uow, caller, [fo for _, fo in changes], "write")
+        fulfillment_deadlines.set_deadline(changes, deadline, at, caller.name)
+        for order in orders.values():
+            _commit(uow, services, order, at, order.fulfillment_status)

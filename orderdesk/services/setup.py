@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import secrets
-from decimal import Decimal, InvalidOperation
 
-from ..domain.errors import InvalidInput
-from ..domain.money import check_currency
-from ..domain.shop import Shop
+from ..domain.errors import NotFound
+from ..domain.shop import Shop, check_exchange_rates
 from .context import Services
 
 
 def init_shop(services: Services, shop: Shop) -> None:
-    for code, rate in shop.exchange_rates.items():
-        check_currency(code, field="exchange_rates")
-        try:
-            if Decimal(rate) <= 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            raise InvalidInput(f"exchange rate for {code} must be a positive decimal", field="exchange_rates") from None
+    shop.exchange_rates = check_exchange_rates(shop.exchange_rates, shop.currency)
     with services.db.writing() as uow:
         existing = uow.shop.get()
         if shop.webhook_secret is None:
@@ -30,3 +22,16 @@ def init_shop(services: Services, shop: Shop) -> None:
             uow.inventory.add_location({"name": "Main warehouse"}, services.clock.now())
         uow.commit()
     services.forget_shop()
+
+
+def set_exchange_rates(services: Services, rates: object) -> dict[str, str]:
+    """Replace the shop's exchange rates (every presentment currency it sells in); the rates saved."""
+    with services.db.writing() as uow:
+        shop = uow.shop.get()
+        if shop is None:
+            raise NotFound("The shop is not set up; run `orderdesk shop init`")
+        shop.exchange_rates = check_exchange_rates(rates, shop.currency)
+        uow.shop.put(shop, services.clock.now())
+        uow.commit()
+    services.forget_shop()
+    return shop.exchange_rates

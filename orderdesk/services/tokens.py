@@ -35,6 +35,8 @@ KNOWN_SCOPES = frozenset(
         "assigned_fulfillment_orders",
         "third_party_fulfillment_orders",
         "shipping",
+        # Shopify's Markets scopes; here they cover the shop's exchange rates.
+        "markets",
     )
 ) | {"read_all_orders"}
 

@@ -42,7 +42,12 @@ APP_SCOPES = sorted(KNOWN_SCOPES - {"read_all_orders"})
 ORDER_PARAMS = {"order_id", "fo_id", "fulfillment_id"}
 OWNED_PARAMS = {"webhook_id", "service_id"}
 # Routes that reach an order through their body or query string rather than their path.
-INDIRECT = {("POST", "/fulfillments.json"), ("POST", "/notification_templates/{name}/preview.json")}
+INDIRECT = {
+    ("POST", "/fulfillments.json"),
+    ("POST", "/notification_templates/{name}/preview.json"),
+    ("POST", "/fulfillment_orders/set_fulfillment_orders_deadline.json"),
+    ("GET", "/events/{event_id}.json"),
+}
 
 
 @dataclass
@@ -85,7 +90,7 @@ def _order_with_history(admin, note: str) -> dict[str, Any]:
             },
         )
     )["fulfillment"]
-    _ok(admin.post(f"{BASE}/orders/{oid}/fulfillments/{fulfillment['id']}/events.json", json={"event": {"status": "in_transit"}}))
+    scan = _ok(admin.post(f"{BASE}/orders/{oid}/fulfillments/{fulfillment['id']}/events.json", json={"event": {"status": "in_transit"}}))
     beret = next(li for li in order["line_items"] if li["quantity"] == 1)
     refund = _ok(
         admin.post(
@@ -102,6 +107,8 @@ def _order_with_history(admin, note: str) -> dict[str, Any]:
         "transaction_id": tx["id"],
         "line_item_id": boots["line_item_id"],
         "customer_id": order["customer"]["id"],
+        "fulfillment_event_id": scan["fulfillment_event"]["id"],
+        "event_id": _ok(admin.get(f"{BASE}/orders/{oid}/events.json"))["events"][0]["id"],
     }
 
 
@@ -166,6 +173,8 @@ def world(app, services) -> World:
                 t.products,
                 t.inventory_levels,
                 t.notification_templates,
+                t.locations,
+                t.shop,
             ):
                 for row in uow.conn.execute(select(table).order_by(*table.primary_key.columns)):
                     digest.update(repr(tuple(row)).encode())
@@ -220,6 +229,16 @@ def _bodies(ids: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, dict[str, A
         ),
         ("POST", "/inventory_levels/set.json"): (
             {"inventory_item_id": ids["item_id"], "location_id": ids["location_id"], "available": 5},
+            {},
+        ),
+        ("POST", "/inventory_levels/connect.json"): ({"inventory_item_id": ids["item_id"], "location_id": ids["location_id"]}, {}),
+        ("DELETE", "/inventory_levels.json"): (None, {"inventory_item_id": ids["item_id"], "location_id": ids["location_id"]}),
+        ("POST", "/locations.json"): ({"location": {"name": "Depot", "country_code": "DE"}}, {}),
+        ("PUT", "/locations/{location_id}.json"): ({"location": {"city": "Berlin"}}, {}),
+        ("PUT", "/shop/exchange_rates.json"): ({"exchange_rates": {"EUR": "1.20"}}, {}),
+        ("DELETE", "/orders/{order_id}/fulfillments/{fulfillment_id}/events/{fulfillment_event_id}.json"): (None, {}),
+        ("POST", "/fulfillment_orders/set_fulfillment_orders_deadline.json"): (
+            {"fulfillment_order_ids": [ids["fo_id"]], "fulfillment_deadline": "2031-01-01T00:00:00Z"},
             {},
         ),
         ("POST", "/webhooks.json"): ({"webhook": {"address": "https://hooks.example.com/new", "topic": "orders/paid"}}, {}),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,21 +12,11 @@ from orderdesk.db import queries
 from orderdesk.services import inventory
 from orderdesk.services.clock import FixedClock
 from orderdesk.worker.runner import Worker
-from tests.api.test_golden_shapes import assert_same_shape
 from tests.api.test_inventory import _buy, _level
 from tests.builders import create_order
+from tests.golden import assert_same_shape, example
 
 BASE = "/admin/api/2024-10"
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "shopify_rest_examples_2024_10.json"
-
-
-def example(resource: str, test: str) -> dict:
-    if not EXAMPLES.exists():
-        pytest.skip(f"{EXAMPLES} is not beside the repository")
-    for e in json.loads(EXAMPLES.read_text()):
-        if e["resource"] == resource and e["test"] == test:
-            return e["response"]
-    raise LookupError(test)
 
 
 def second_location(services) -> dict:

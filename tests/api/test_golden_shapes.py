@@ -1,46 +1,13 @@
-"""Our JSON has the keys and value types of Shopify's documented examples (API 2024-10)."""
+"""Our JSON has the keys and value types of Shopify's documented examples (API 2024-10).
 
-import json
-from pathlib import Path
-
-import pytest
+The examples live in tests/golden (see its README for their source)."""
 
 from tests.builders import create_order
+from tests.golden import assert_same_shape, example
 
-EXAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "shopify_rest_examples_2024_10.json"
-
-
-def _example(resource: str, test: str) -> dict:
-    if not EXAMPLES.exists():
-        pytest.skip(f"{EXAMPLES} is not beside the repository")
-    for e in json.loads(EXAMPLES.read_text()):
-        if e["resource"] == resource and e["test"] == test:
-            return e["response"]
-    raise LookupError(test)
-
-
-def _kind(value):
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return bool
-    if isinstance(value, (int, float)):
-        return "number"
-    return type(value)
-
-
-def assert_same_shape(ours: dict, golden: dict, path: str = "") -> None:
-    missing = sorted(set(golden) - set(ours))
-    assert not missing, f"{path or 'root'} lacks {missing}"
-    for key, value in golden.items():
-        mine = ours[key]
-        if value is None or mine is None:
-            continue
-        assert _kind(mine) == _kind(value), f"{path}{key}: {type(mine).__name__} vs {type(value).__name__}"
-        if isinstance(value, dict) and key not in ("receipt", "origin_address", "client_details"):
-            assert_same_shape(mine, value, f"{path}{key}.")
-        if isinstance(value, list) and value and mine and isinstance(value[0], dict):
-            assert_same_shape(mine[0], value[0], f"{path}{key}[0].")
+# Kept for the test modules that import them from here.
+_example = example
+__all__ = ["_example", "assert_same_shape"]
 
 
 def test_order_get_matches_the_documented_order_shape(api):

@@ -194,8 +194,10 @@ def test_client_cancels_an_order_with_query_string_options(client):
 
     order.cancel(reason="customer", email=True, restock=True)
 
-    assert order.cancelled_at is not None
-    assert order.cancel_reason == "customer"
+    # Shopify answers a cancel with {"order": ..., "notice": ...}: the client keeps both as attributes.
+    assert order.notice == "Order has been canceled"
+    assert order.order.cancelled_at is not None
+    assert order.order.cancel_reason == "customer"
     found = shopify.Order.find(order.id)
     assert found.cancelled_at is not None
     assert found.cancel_reason == "customer"

@@ -265,6 +265,9 @@ def test_cancelling_an_authorized_order_voids_its_authorization(client):
 
     order.cancel(reason="customer", email=True, restock=True)
 
+    # Shopify answers {"order": ..., "notice": ...}; the client keeps both keys as attributes.
+    assert order.notice == "Order has been canceled"
+    order = shopify.Order.find(order.id)
     assert order.cancelled_at is not None
     assert order.cancel_reason == "customer"
     assert order.financial_status == "voided"
@@ -288,6 +291,8 @@ def test_cancelling_a_partly_captured_order_voids_only_what_is_left(client):
 
     order.cancel(reason="customer", email=True, restock=True)
 
+    assert order.notice == "Order has been canceled"
+    order = shopify.Order.find(order.id)
     assert order.cancelled_at is not None
     txs = order.transactions()
     assert [(t.kind, t.status) for t in txs] == [("authorization", "success"), ("capture", "success"), ("void", "success")]

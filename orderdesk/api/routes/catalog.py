@@ -93,7 +93,7 @@ def create_product(
     ]
 
     def work(uow):
-        product_id = catalog_service.create_product(services, data.model_dump(exclude={"variants"}), variants, uow=uow)
+        product_id = catalog_service.create_product(services, data.model_dump(exclude={"variants"}), variants, uow=uow, caller=principal)
         product, rows = uow.products.get(product_id)
         ids = [v["id"] for v in rows]
         items, available = uow.inventory.items_by_variant(ids), uow.inventory.available_by_variant(ids)
@@ -111,14 +111,14 @@ def update_product(
     data = unwrap(body, "product")
     allowed = {k: data[k] for k in ("title", "body_html", "vendor", "product_type", "status", "tags") if k in data}
     ProductIn.model_validate({"title": "x", **allowed})
-    catalog_service.update_product(services, product_id, allowed)
+    catalog_service.update_product(services, product_id, allowed, caller=principal)
     product, rows = catalog_service.get_product(services, product_id)
     return {"product": product_json(product, rows, services.shop())}
 
 
 @router.delete("/products/{product_id}.json", summary="Delete a product")
 def delete_product(product_id: int, request: Request, principal: Principal = Depends(requires("write_products"))) -> dict[str, Any]:
-    catalog_service.delete_product(request.app.state.services, product_id)
+    catalog_service.delete_product(request.app.state.services, product_id, caller=principal)
     return {}
 
 

@@ -396,3 +396,51 @@ def create_event(
         return 201, {"fulfillment_event": fulfillment_event_json(row, services.shop())}
 
     return respond(request, principal, work)
+
+
+@router.get("/orders/{order_id}/fulfillments/{fulfillment_id}/events/{fulfillment_event_id}.json", summary="One shipment event")
+def get_event(
+    order_id: int, fulfillment_id: int, fulfillment_event_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
+) -> dict[str, Any]:
+    services = request.app.state.services
+    row = service.shipment_event(services, order_id, fulfillment_id, fulfillment_event_id, caller=principal)
+    return {"fulfillment_event": fulfillment_event_json(row, services.shop())}
+
+
+@router.delete(
+    "/orders/{order_id}/fulfillments/{fulfillment_id}/events/{fulfillment_event_id}.json",
+    summary="Delete a shipment event (the shipment status goes back to the latest one left)",
+)
+def delete_event(
+    order_id: int,
+    fulfillment_id: int,
+    fulfillment_event_id: int,
+    request: Request,
+    principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS),
+) -> dict[str, Any]:
+    service.delete_shipment_event(request.app.state.services, order_id, fulfillment_id, fulfillment_event_id, caller=principal)
+    return {}
+
+
+class DeadlineIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    fulfillment_order_ids: list[int] = Field(min_length=1, max_length=250)
+    fulfillment_deadline: str = Field(max_length=64)
+
+
+@router.post(
+    "/fulfillment_orders/set_fulfillment_orders_deadline.json",
+    summary="Set the fulfillment deadline of fulfillment orders, all or none (accepts Idempotency-Key)",
+)
+def set_deadline(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)) -> Response:
+    services = request.app.state.services
+    data = DeadlineIn.model_validate(body if isinstance(body, dict) else {})
+    if any(not 0 < fo_id <= 2**63 - 1 for fo_id in data.fulfillment_order_ids):
+        raise ApiError(422, {"fulfillment_order_ids": ["must be fulfillment order ids"]})
+    deadline = _time(data.fulfillment_deadline, "fulfillment_deadline")
+
+    def work(uow):
+        service.set_deadline(services, data.fulfillment_order_ids, deadline, caller=principal, uow=uow)
+        return 200, {}
+
+    return respond(request, principal, work)

@@ -1,4 +1,4 @@
-"""Locations, inventory items and inventory levels (adjust, set)."""
+"""Locations (list, get, add, change), inventory items and inventory levels (adjust, set, connect, delete)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from ...representation.inventory import item_json, level_json, location_json
 from ...services import inventory
 from .. import pagination, params
 from ..auth import Principal, requires
-from ..body import json_body
+from ..body import json_body, unwrap
+from ..errors import ApiError
 from ..writes import respond
 
 router = APIRouter()
@@ -31,6 +32,33 @@ class SetLevel(BaseModel):
     available: int = Field(ge=-1_000_000_000, le=1_000_000_000)
 
 
+class Connect(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    location_id: int = Field(ge=1, le=2**63 - 1)
+    inventory_item_id: int = Field(ge=1, le=2**63 - 1)
+    relocate_if_necessary: bool = False
+
+
+class LocationIn(BaseModel):
+    """Shopify's location fields (GraphQL locationAdd/locationEdit); what is not sent stays."""
+
+    model_config = ConfigDict(extra="ignore")
+    name: str | None = Field(default=None, max_length=255)
+    address1: str | None = Field(default=None, max_length=255)
+    address2: str | None = Field(default=None, max_length=255)
+    city: str | None = Field(default=None, max_length=255)
+    zip: str | None = Field(default=None, max_length=32)
+    province: str | None = Field(default=None, max_length=255)
+    province_code: str | None = Field(default=None, max_length=10)
+    country: str | None = Field(default=None, max_length=255)
+    country_code: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=64)
+
+
+def _location_fields(body: Any) -> dict[str, Any]:
+    return LocationIn.model_validate(unwrap(body, "location")).model_dump(exclude_unset=True)
+
+
 @router.get("/locations.json", summary="List locations")
 def list_locations(request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, Any]:
     shop = request.app.state.services.shop()
@@ -46,6 +74,33 @@ def count_locations(request: Request, principal: Principal = Depends(requires("r
 def get_location(location_id: int, request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, Any]:
     services = request.app.state.services
     return {"location": location_json(inventory.location(services, location_id), services.shop())}
+
+
+@router.post(
+    "/locations.json",
+    status_code=201,
+    summary="Add a location (orderdesk extension: Shopify offers this only in GraphQL, as locationAdd; accepts Idempotency-Key)",
+)
+def add_location(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_locations"))) -> Response:
+    services = request.app.state.services
+    fields = _location_fields(body)
+
+    def work(uow):
+        return 201, {"location": location_json(inventory.add_location(services, fields, uow=uow), services.shop())}
+
+    return respond(request, principal, work)
+
+
+@router.put(
+    "/locations/{location_id}.json",
+    summary="Rename a location or change its address (orderdesk extension: Shopify's GraphQL locationEdit)",
+)
+def update_location(
+    location_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_locations"))
+) -> dict[str, Any]:
+    services = request.app.state.services
+    row = inventory.update_location(services, location_id, _location_fields(body))
+    return {"location": location_json(row, services.shop())}
 
 
 @router.get("/locations/{location_id}/inventory_levels.json", summary="Inventory levels at a location")
@@ -92,6 +147,30 @@ def set_level(request: Request, body: Any = Depends(json_body), principal: Princ
         return 200, {"inventory_level": level_json(row, services.shop())}
 
     return respond(request, principal, work)
+
+
+@router.post("/inventory_levels/connect.json", status_code=201, summary="Stock an item at a location (accepts Idempotency-Key)")
+def connect(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_inventory"))) -> Response:
+    services = request.app.state.services
+    data = Connect.model_validate(body if isinstance(body, dict) else {})
+
+    def work(uow):
+        row, created = inventory.connect(services, data.inventory_item_id, data.location_id, uow=uow)
+        return (201 if created else 200), {"inventory_level": level_json(row, services.shop())}
+
+    return respond(request, principal, work)
+
+
+@router.delete("/inventory_levels.json", status_code=204, summary="Stop stocking an item at a location")
+def disconnect(request: Request, principal: Principal = Depends(requires("write_inventory"))) -> Response:
+    services = request.app.state.services
+    q = request.query_params
+    item_id = params.integer(q.get("inventory_item_id"), "inventory_item_id")
+    location_id = params.integer(q.get("location_id"), "location_id")
+    if item_id is None or location_id is None:
+        raise ApiError(422, {"base": ["inventory_item_id and location_id are required"]})
+    inventory.disconnect(services, item_id, location_id)
+    return Response(status_code=204)
 
 
 @router.get("/inventory_items.json", summary="Inventory items by id")

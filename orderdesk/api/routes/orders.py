@@ -223,7 +223,8 @@ def cancel_order(
             caller=principal,
             uow=uow,
         )
-        return 200, {"order": order_json(outcome.order, services.shop())}
+        # Shopify answers a cancel with a notice beside the order (its spelling).
+        return 200, {"order": order_json(outcome.order, services.shop()), "notice": "Order has been canceled"}
 
     return respond(request, principal, work)
 

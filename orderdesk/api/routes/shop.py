@@ -1,4 +1,4 @@
-"""The shop resource."""
+"""The shop resource, and its exchange rates."""
 
 from __future__ import annotations
 
@@ -6,37 +6,42 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 
-from ...representation.common import only_fields, timestamp
+from ...representation.common import only_fields
+from ...representation.shop import shop_json
+from ...services import inventory, setup
 from .. import params
-from ..auth import Principal, authenticated
+from ..auth import Principal, authenticated, requires
+from ..body import json_body
+from ..errors import ApiError
 
 router = APIRouter()
 
 
 @router.get("/shop.json", summary="The shop's settings")
 def get_shop(request: Request, principal: Principal = Depends(authenticated())) -> dict[str, Any]:
-    shop = request.app.state.services.shop()
-    data = {
-        "id": 1,
-        "name": shop.name,
-        "email": shop.email,
-        "domain": shop.domain,
-        "myshopify_domain": shop.domain,
-        "shop_owner": shop.name,
-        "customer_email": shop.email,
-        "currency": shop.currency,
-        "iana_timezone": shop.iana_timezone,
-        "timezone": shop.iana_timezone,
-        "money_format": "{{amount}} " + shop.currency,
-        "money_with_currency_format": "{{amount}} " + shop.currency,
-        "enabled_presentment_currencies": sorted({shop.currency, *shop.exchange_rates}),
-        "multi_location_enabled": True,
-        "taxes_included": False,
-        "order_name_prefix": shop.order_name_prefix,
-        # Not Shopify's: where this orderdesk is reached; every order_status_url starts with it.
-        "public_url": shop.base_url,
-        "created_at": timestamp(shop.created_at, shop.iana_timezone),
-        "plan_name": "self_hosted",
-        "admin_graphql_api_id": "gid://shopify/Shop/1",
-    }
+    services = request.app.state.services
+    data = shop_json(services.shop(), inventory.primary_location(services))
     return {"shop": only_fields(data, params.field_list(request.query_params.get("fields")))}
+
+
+@router.get(
+    "/shop/exchange_rates.json",
+    summary="The shop's exchange rates: what one unit of each presentment currency is worth in the shop's currency (orderdesk extension)",
+)
+def get_exchange_rates(request: Request, principal: Principal = Depends(requires("read_markets"))) -> dict[str, Any]:
+    return {"exchange_rates": request.app.state.services.shop().exchange_rates}
+
+
+@router.put(
+    "/shop/exchange_rates.json",
+    summary=(
+        'Replace the shop\'s exchange rates, e.g. {"exchange_rates": {"EUR": "1.10"}} (orderdesk extension; '
+        "Shopify manages currencies through Markets, hence write_markets); new orders use them, placed orders keep theirs"
+    ),
+)
+def set_exchange_rates(
+    request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_markets"))
+) -> dict[str, Any]:
+    if not isinstance(body, dict) or "exchange_rates" not in body:
+        raise ApiError(400, {"exchange_rates": "Required parameter missing or invalid"})
+    return {"exchange_rates": setup.set_exchange_rates(request.app.state.services, body["exchange_rates"])}

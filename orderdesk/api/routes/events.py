@@ -1,0 +1,91 @@
+"""The shop's events (Shopify's Event resource): orders' and products' timelines together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+
+from ...db.queries import Cursor
+from ...representation.common import only_fields
+from ...representation.events import event_json
+from ...services import events as event_service
+from .. import pagination, params
+from ..auth import Principal, requires, requires_any
+from ..errors import ApiError
+
+router = APIRouter()
+# Shopify asks for the read scope of the events' subjects; a caller holding one of them sees
+# those subjects' events (services/events.py leaves the others out).
+READ_EVENTS = requires_any(*event_service.READ_SCOPES.values())
+FILTER_PARAMS = ("filter", "verb", "since_id", "created_at_min", "created_at_max")
+
+
+def _filter(request: Request, raw: dict[str, str], principal: Principal, subject_types: tuple[str, ...] = ()):
+    services = request.app.state.services
+    tz = services.shop().iana_timezone
+    wanted = tuple(part.strip() for part in (raw.get("filter") or "").split(",") if part.strip())
+    return event_service.event_filter(
+        services,
+        principal,
+        subject_types or wanted,
+        verb=raw.get("verb") or None,
+        since_id=params.integer(raw.get("since_id"), "since_id"),
+        created_at_min=params.timestamp(raw.get("created_at_min"), "created_at_min", tz),
+        created_at_max=params.timestamp(raw.get("created_at_max"), "created_at_max", tz),
+    )
+
+
+def _rows_json(request: Request, rows: list[dict[str, Any]], fields: list[str] | None) -> list[dict[str, Any]]:
+    shop = request.app.state.services.shop()
+    return [only_fields(event_json(r, shop, r["subject_name"]), fields) for r in rows]
+
+
+@router.get("/events.json", summary="The shop's events (orders' and products' timelines), oldest first; cursor pagination through Link")
+def list_events(request: Request, principal: Principal = Depends(READ_EVENTS)) -> Response:
+    services = request.app.state.services
+    query = dict(request.query_params)
+    limit = pagination.parse_limit(query.get("limit"))
+    fields = params.field_list(query.get("fields"))
+    cursor = None
+    if "page_info" in query:
+        extra = sorted(set(query) - {"page_info", "limit", "fields"})
+        if extra:
+            raise ApiError(400, {extra[0]: f"{extra[0]} cannot be passed when page_info is present"})
+        cursor, saved = pagination.decode(query["page_info"])
+        raw = {k: v for k, v in saved.items() if k in FILTER_PARAMS}
+    else:
+        raw = {k: v for k, v in query.items() if k in FILTER_PARAMS}
+    rows, more = event_service.list_events(services, _filter(request, raw, principal), limit=limit, cursor=cursor)
+    keep = {"limit": str(limit), **({"fields": ",".join(fields)} if fields else {})}
+    links: dict[str, dict[str, Any]] = {}
+    going_back = cursor is not None and cursor.direction == "previous"
+    if rows and (more or going_back):
+        links["next"] = {**keep, "page_info": pagination.encode(Cursor(rows[-1]["created_at"], rows[-1]["id"], "next"), raw)}
+    if rows and cursor is not None and (more or not going_back):
+        links["previous"] = {**keep, "page_info": pagination.encode(Cursor(rows[0]["created_at"], rows[0]["id"], "previous"), raw)}
+    link = pagination.link_header(request, links)
+    return JSONResponse({"events": _rows_json(request, rows, fields)}, headers={"Link": link} if link else {})
+
+
+@router.get("/events/count.json", summary="Count the shop's events matching the list filters")
+def count_events(request: Request, principal: Principal = Depends(READ_EVENTS)) -> dict[str, int]:
+    services = request.app.state.services
+    return {"count": event_service.count_events(services, _filter(request, dict(request.query_params), principal))}
+
+
+@router.get("/events/{event_id}.json", summary="One event")
+def get_event(event_id: int, request: Request, principal: Principal = Depends(READ_EVENTS)) -> dict[str, Any]:
+    row = event_service.get_event(request.app.state.services, event_id, caller=principal)
+    fields = params.field_list(request.query_params.get("fields"))
+    return {"event": _rows_json(request, [row], fields)[0]}
+
+
+@router.get("/products/{product_id}/events.json", summary="A product's events (its creation, changes and deletion)")
+def product_events(product_id: int, request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, Any]:
+    services = request.app.state.services
+    query = request.query_params
+    f = _filter(request, dict(query), principal, ("Product",))
+    rows = event_service.product_events(services, product_id, f, limit=pagination.parse_limit(query.get("limit")))
+    return {"events": _rows_json(request, rows, params.field_list(query.get("fields")))}
