@@ -213,10 +213,6 @@ class Inventory:
         if self.conn.dialect.name == "postgresql":
             self.conn.execute(select(t.inventory_items.c.id).where(t.inventory_items.c.id == item_id).with_for_update())
 
-    def level(self, item_id: int, location_id: int) -> Any | None:
-        query = select(t.inventory_levels).where(lv.inventory_item_id == item_id, lv.location_id == location_id)
-        return self.conn.execute(query).mappings().first()
-
     def stocked_at(self, item_id: int) -> int:
         """At how many locations the item has a level."""
         return self.conn.execute(select(func.count()).select_from(t.inventory_levels).where(lv.inventory_item_id == item_id)).scalar_one()
