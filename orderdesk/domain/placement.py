@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from . import status
 from .errors import InvalidInput
 from .events import FulfillmentRecorded, OrderPlaced, PaymentRecorded
 from .fulfillments import Fulfillment
@@ -266,6 +267,8 @@ def place_order(new: NewOrder, *, at: datetime, token: str, processed_at: dateti
         payment_terms=new.payment_terms,
         **new.details,
     )
+    # A new order was nothing before: being placed paid or fulfilled is news too.
+    order.settle(status.UNPLACED)
     order.events.append(OrderPlaced(at=at, author=new.details.get("source_name")))
     for t in transactions:
         order.events.append(PaymentRecorded.of(t, at))

@@ -308,7 +308,7 @@ def create_order(
             emails.append("order_confirmation")
         if data.send_fulfillment_receipt and order.fulfillments:
             emails.append("shipping_confirmation")
-        outbox.record(uow, order, shop, at, was_paid=False, was_fulfillment=None, emails=emails, extra_rows=jobs)
+        outbox.record(uow, order, shop, at, emails=emails, extra_rows=jobs)
     return order
 
 
@@ -388,10 +388,9 @@ def update_order(
                 **order.shipping_address,
                 **{k: v for k, v in changes["shipping_address"].items() if v is not None},
             }
-        was = (order.financial_status == "paid", order.fulfillment_status)
         if order.update_details(changes, at, author=caller.name):
             uow.orders.save(order)
-            outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1])
+            outbox.record(uow, order, shop, at)
     if "customer_id" in changes:
         order.customer = None
     return order
@@ -411,11 +410,10 @@ def _act(
     at = services.clock.now()
     with writing(services, uow) as uow:
         order = load_for_change(uow, services, caller, order_id)
-        was = (order.financial_status == "paid", order.fulfillment_status)
         action(order, at)
         if order.events:
             uow.orders.save(order, lines=lines)
-            outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1], emails=emails)
+            outbox.record(uow, order, shop, at, emails=emails)
     return order
 
 
