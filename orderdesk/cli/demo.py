@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..domain.access import Caller
 from ..domain.shop import Shop
-from ..schemas.orders import OrderCreate
+from ..schemas.orders import order_from_body
 from ..services import catalog, orders
 from ..services.clock import FixedClock
 from ..services.context import Services
@@ -148,7 +148,7 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
         at_services = Services(db=services.db, clock=FixedClock(at), secret_key=services.secret_key)
         at_services._shop = shop
         at_services._shop_read_at = float("inf")
-        order = orders.create_order(at_services, OrderCreate.model_validate(body), caller=DEMO, at=at)
+        order = orders.create_order(at_services, order_from_body(body, shop), caller=DEMO, at=at)
         later = Services(db=services.db, clock=FixedClock(at + timedelta(hours=rng.randint(2, 72))), secret_key=services.secret_key)
         later._shop, later._shop_read_at = shop, float("inf")
         if state in ("cancelled", "refunded", "voided"):
