@@ -164,3 +164,36 @@ def api(app, token):
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+OWNER_EMAIL, OWNER_PASSWORD = "owner@test-shop.example", "correct horse battery staple"
+
+
+def log_in(client: TestClient, email: str = OWNER_EMAIL, password: str = OWNER_PASSWORD) -> TestClient:
+    """Log ``client`` in to the admin through the login form; it keeps the session cookie."""
+    response = client.post("/admin/login", data={"email": email, "password": password, "next": "/admin/orders"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return client
+
+
+def csrf_of(client: TestClient) -> str:
+    """The CSRF token the admin's pages carry for this client's session."""
+    import re as _re
+
+    page = client.get("/admin/orders")
+    found = _re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.text)
+    assert found, page.text[:500]
+    return found.group(1)
+
+
+@pytest.fixture
+def owner(services):
+    from orderdesk.services.staff import create_staff
+
+    return create_staff(services, OWNER_EMAIL, OWNER_PASSWORD, role="owner", name="Olivia Owner")
+
+
+@pytest.fixture
+def admin(app, owner) -> TestClient:
+    """A browser-like client logged in to the admin as the shop's owner."""
+    return log_in(TestClient(app, base_url="http://testserver"))

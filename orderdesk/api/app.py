@@ -129,10 +129,9 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
     app.mount("/status/static", StaticFiles(packages=[("orderdesk.status_page", "static")]), name="status-static")
 
     if with_admin:
-        from ..admin.views import router as admin_router
+        from .. import admin
 
-        app.include_router(admin_router)
-        app.mount("/admin/static", StaticFiles(packages=[("orderdesk.admin", "static")]), name="admin-static")
+        admin.install(app)
     app.add_middleware(RequestEdge)  # inside ShopifyWire: HEAD is a GET by the time it looks
     app.add_middleware(SecurityHeaders)  # CSP, framing, sniffing, referrer for the status page and admin, edge errors included
     app.add_middleware(ShopifyWire)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import random
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+from ..db.connect import Location
+from ..db.uow import UnitOfWork
 from ..domain.access import Caller
+from ..domain.errors import InvalidInput
 from ..domain.shop import Shop
 from ..schemas.orders import order_from_body
 from ..services import catalog, orders
@@ -66,10 +71,44 @@ NOTES = [None, None, None, "Please leave at the back door.", "Gift — no invoic
 TAGS = ["", "", "wholesale", "vip", "gift", "repeat, vip", "instagram"]
 
 
+def check_seedable(shop: Shop) -> None:
+    """Refuse a shop that lacks an exchange rate for a currency the demo's customers pay in."""
+    wanted = sorted({currency for *_, currency in CUSTOMERS} - {shop.currency})
+    missing = [code for code in wanted if code not in shop.exchange_rates]
+    if missing:
+        example = " ".join(f"--rate {code}={DEMO_SHOP.exchange_rates.get(code, '1.0')}" for code in missing)
+        raise InvalidInput(
+            f"the shop has no exchange rate from {', '.join(missing)} to {shop.currency}, which demo customers pay in; "
+            f"add them with `orderdesk shop init ... {example}` (rates in {shop.currency} per unit)",
+            field="exchange_rates",
+        )
+
+
+def _as_of(services: Services, shop: Shop, at: datetime) -> Services:
+    """The same services with the clock stopped at ``at``: the seed back-dates orders.
+
+    It keeps the server's secret (status links are signed with it) and the shop read once."""
+    dated = Services(db=services.db, clock=FixedClock(at), secret_key=services.secret_key, smtp=services.smtp)
+    dated._shop, dated._shop_read_at = shop, float("inf")
+    return dated
+
+
 def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
-    """Add the catalog and ``count`` orders in varied states; returns the number of orders."""
+    """Add the catalog and ``count`` orders in varied states; returns the number of orders.
+
+    All or nothing: a shop that cannot take the demo's orders (a missing exchange rate) is refused
+    before anything is written, and everything is written in one transaction.
+    """
     rng = random.Random(rng_seed)
     shop = services.shop()
+    check_seedable(shop)
+    with services.db.writing() as uow:
+        made = _seed(services, shop, uow, rng, count)
+        uow.commit()
+    return made
+
+
+def _seed(services: Services, shop: Shop, uow: UnitOfWork, rng: random.Random, count: int) -> int:
     variants: list[tuple[int, Decimal, int]] = []
     for title, vendor, rows in CATALOG:
         pid = catalog.create_product(
@@ -86,8 +125,9 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
                 }
                 for v, sku, price, grams in rows
             ],
+            uow=uow,
         )
-        product, vrows = catalog.get_product(services, pid)
+        _product, vrows = uow.products.get(pid) or (None, [])  # just created in this transaction
         variants += [(v["id"], v["price"], v["grams"]) for v in vrows]
 
     now = services.clock.now()
@@ -130,6 +170,9 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
             "note": rng.choice(NOTES),
             "tags": rng.choice(TAGS),
             "source_name": rng.choice(["web", "web", "web", "pos", "instagram"]),
+            # The demo shows its emails (captured in the database unless SMTP is configured).
+            "send_receipt": True,
+            "send_fulfillment_receipt": state == "paid_fulfilled",
         }
         if rng.random() < 0.2:
             body["discount_codes"] = [{"code": "WELCOME10", "amount": "10", "type": "percentage"}]
@@ -144,38 +187,51 @@ def seed(services: Services, *, count: int = 60, rng_seed: int = 1042) -> int:
         if state == "paid_fulfilled":
             body["fulfillment_status"] = "fulfilled"
             body["fulfillments"] = [{"tracking_company": "DHL", "tracking_number": f"JD0146{rng.randint(10**9, 10**10 - 1)}"}]
-        # The same secret as the server, or the seeded orders' status links would open nothing.
-        at_services = Services(db=services.db, clock=FixedClock(at), secret_key=services.secret_key)
-        at_services._shop = shop
-        at_services._shop_read_at = float("inf")
-        order = orders.create_order(at_services, order_from_body(body, shop), caller=DEMO, at=at)
-        later = Services(db=services.db, clock=FixedClock(at + timedelta(hours=rng.randint(2, 72))), secret_key=services.secret_key)
-        later._shop, later._shop_read_at = shop, float("inf")
+        order = orders.create_order(_as_of(services, shop, at), order_from_body(body, shop), caller=DEMO, at=at, uow=uow)
+        later = _as_of(services, shop, at + timedelta(hours=rng.randint(2, 72)))
         if state in ("cancelled", "refunded", "voided"):
             reason = {"cancelled": "customer", "refunded": "inventory", "voided": "declined"}[state]
-            orders.cancel_order(later, order.id, reason=reason, restock=True, email=False, caller=DEMO)
+            orders.cancel_order(later, order.id, reason=reason, restock=True, email=state == "cancelled", caller=DEMO, uow=uow)
         if state == "paid_fulfilled" and age > timedelta(days=14) or state in ("cancelled", "refunded") and age > timedelta(days=30):
-            orders.close_order(later, order.id, caller=DEMO)
+            orders.close_order(later, order.id, caller=DEMO, uow=uow)
         made += 1
     return made
 
 
-def run_demo(args) -> int:
-    from ..bootstrap import services_for
-    from .server import serve
+# The demo's owner account. A fixed password is fine for a demo served on 127.0.0.1 only; a
+# real shop makes its accounts with `orderdesk staff create`, which reads the password from stdin.
+DEMO_OWNER = ("owner@demo.orderdesk.example", "orderdesk-demo")
 
-    url = args.database_url
-    if args.reset and url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///") :])
+
+def demo_owner(services: Services) -> None:
+    """The demo shop's owner, so a newcomer can log in to the admin at once."""
+    from ..services import staff
+
+    if not any(m.email == DEMO_OWNER[0] for m in staff.list_staff(services)):
+        staff.create_staff(services, DEMO_OWNER[0], DEMO_OWNER[1], role="owner", name="Demo Owner")
+
+
+def run_demo(args: Any, location: Location, open_services: Callable[[], Services], sign_links: Callable[[Services], None]) -> int:
+    """Seed the demo shop if the database has none, then serve it with a worker beside the server.
+
+    The URLs are printed once the server listens, not before: uvicorn takes seconds to load the app.
+    """
+    if args.reset and location.path is not None:
         for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    services = services_for(url, migrate=True)
+            Path(str(location.path) + suffix).unlink(missing_ok=True)
+    services = open_services()
+    sign_links(services)
     with services.db.reading() as uow:
         fresh = uow.shop.get() is None
+    domain = f"{args.host}:{args.port}"
     if fresh:
-        init_shop(services, Shop(**{**DEMO_SHOP.__dict__, "domain": f"{args.host}:{args.port}"}))
+        print(f"Seeding the demo shop into {location.shown} ...", flush=True)
+        init_shop(services, replace(DEMO_SHOP, domain=domain))
         count = seed(services)
-        print(f"Seeded the demo shop with {count} orders.")
+        print(f"Seeded the demo shop with {count} orders.", flush=True)
+    elif services.shop().domain != domain:
+        # Status links carry the shop's address: follow the demo to the host and port it runs on now.
+        init_shop(services, replace(services.shop(), domain=domain))
     token = create_token(
         services,
         "demo",
@@ -190,37 +246,56 @@ def run_demo(args) -> int:
             "read_locations",
             "read_inventory",
             "write_inventory",
+            "write_merchant_managed_fulfillment_orders",
+            "write_third_party_fulfillment_orders",
         ],
     )
-    base = f"http://{args.host}:{args.port}"
-    print(
-        f"""
-orderdesk demo — {DEMO_SHOP.name} (EUR), database {url}
+    demo_owner(services)
+    text = banner(services, location.shown, f"http://{args.host}:{args.port}", token, args.database_url)
+    if args.no_serve:
+        print(text, flush=True)
+        return 0
+    import threading
+
+    from ..worker.runner import Worker
+    from .server import serve
+
+    stop = threading.Event()
+
+    def listening() -> None:
+        print(text, flush=True)
+        # Started now so it does not slow the server's start; it delivers what the seed queued.
+        worker = Worker(services).run_forever
+        threading.Thread(target=worker, kwargs={"stop": stop.is_set}, name="orderdesk-worker", daemon=True).start()
+
+    try:
+        return serve(args.database_url, args.host, args.port, on_listen=listening)
+    finally:
+        stop.set()
+
+
+def banner(services: Services, shown_url: str, base: str, token: str, database_url: str) -> str:
+    smtp = services.smtp
+    if smtp.captures:
+        mail = (
+            "No SMTP server is configured (ORDERDESK_SMTP_HOST), so emails are kept in the database\n"
+            f"instead of sent. List them with:  orderdesk emails --database-url {database_url}"
+        )
+    else:
+        mail = f"Emails are sent over SMTP to {smtp.host}:{smtp.port}."
+    return f"""
+orderdesk demo — {services.shop().name} ({services.shop().currency}), database {shown_url}
 
   Admin (orders):   {base}/admin/orders
+  Log in as:        {DEMO_OWNER[0]} / {DEMO_OWNER[1]}
   API docs:         {base}/docs
   Admin API token:  {token}
 
-A worker runs beside the server: it delivers webhooks, sends emails over SMTP to
-{os.environ.get("ORDERDESK_SMTP_HOST", "localhost")}:{os.environ.get("ORDERDESK_SMTP_PORT", "1025")} (to read them: python -m aiosmtpd -n -l localhost:1025)
-and runs scheduled jobs (authorization expiry, payment reminders, auto-archive).
+A worker runs beside the server: it delivers webhooks and emails and runs scheduled jobs
+(authorization expiry, payment reminders, auto-archive).
+{mail}
 
 Try:
   curl -H 'X-Shopify-Access-Token: {token}' '{base}/admin/api/2024-10/orders.json?status=any&limit=5'
   curl -H 'X-Shopify-Access-Token: {token}' '{base}/admin/api/2024-10/orders/count.json?status=any'
-""",
-        flush=True,
-    )
-    if args.no_serve:
-        return 0
-    # Deliver scheduled jobs (authorization expiry, auto-archive) beside the server.
-    import threading
-
-    from ..worker.runner import Worker
-
-    stop = threading.Event()
-    threading.Thread(target=Worker(services).run_forever, kwargs={"stop": stop.is_set}, name="orderdesk-worker", daemon=True).start()
-    try:
-        return serve(url, args.host, args.port)
-    finally:
-        stop.set()
+"""

@@ -93,6 +93,24 @@ class Inventory:
                 entry["levels"].append((location_id, available))
         return out
 
+    def items_for_variants(self, variant_ids: list[int]) -> dict[int, tuple[int, str]]:
+        """Variant id -> (its inventory item id, its inventory policy), tracked or not."""
+        if not variant_ids:
+            return {}
+        query = (
+            select(t.inventory_items.c.variant_id, t.inventory_items.c.id, t.variants.c.inventory_policy)
+            .join(t.variants, t.variants.c.id == t.inventory_items.c.variant_id)
+            .where(t.inventory_items.c.variant_id.in_(variant_ids))
+        )
+        return {variant_id: (item_id, policy) for variant_id, item_id, policy in self.conn.execute(query)}
+
+    def level(self, item_id: int, location_id: int) -> Any | None:
+        return (
+            self.conn.execute(select(t.inventory_levels).where(lv.inventory_item_id == item_id, lv.location_id == location_id))
+            .mappings()
+            .first()
+        )
+
     def items_by_variant(self, variant_ids: list[int]) -> dict[int, int]:
         if not variant_ids:
             return {}
@@ -136,8 +154,9 @@ class Inventory:
         )
 
     def restock(self, item_id: int, location_id: int, quantity: int, at: datetime) -> None:
-        """Returned goods are available again."""
-        self.adjust(item_id, location_id, quantity, at)
+        """Returned goods are available again (at a location that did not stock the item, it does now)."""
+        if self.adjust(item_id, location_id, quantity, at) is None and self.location(location_id) is not None:
+            self.set(item_id, location_id, quantity, at)
 
     def adjust(self, item_id: int, location_id: int, delta: int, at: datetime) -> Any | None:
         return (

@@ -79,6 +79,48 @@ apps = Table(
     sqlite_autoincrement=True,
 )
 
+# The merchant's people: they log in to the admin (domain/staff.py).
+staff = Table(
+    "staff",
+    metadata,
+    _id(),
+    Column("email", String(255), nullable=False, unique=True),
+    Column("name", String(255), nullable=False, server_default=""),
+    Column("role", String(16), nullable=False),
+    # Comma-separated permission names; an owner has every permission whatever this says.
+    Column("permissions", Text, nullable=False, server_default=""),
+    Column("password_hash", Text, nullable=False),
+    Column("disabled_at", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+# Server-side admin sessions: the cookie holds a secret, this its SHA-256. Logging out,
+# disabling the member or resetting the password revokes them in every process.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    _id(),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("staff_id", Id, ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+    sqlite_autoincrement=True,
+)
+
+# Failed logins, counted per account and per address over a sliding window (shared by every process).
+login_failures = Table(
+    "login_failures",
+    metadata,
+    _id(),
+    Column("key", String(300), nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Index("ix_login_failures_key_failed_at", "key", "failed_at"),
+    sqlite_autoincrement=True,
+)
+
 api_tokens = Table(
     "api_tokens",
     metadata,
@@ -427,7 +469,7 @@ notification_deliveries = Table(
     Column("topic", String(64), nullable=False),  # template name, or the service notification kind
     Column("recipient", Text),  # email address or callback URL; null when there was none
     Column("attempt", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),  # sent | failed | skipped
+    Column("outcome", String(16), nullable=False),  # sent | captured | failed | skipped
     Column("status_code", Integer),  # HTTP status of a service callback
     Column("message_id", String(255)),
     Column("error", Text),
@@ -436,6 +478,26 @@ notification_deliveries = Table(
     Index("ix_notification_deliveries_order_id", "order_id", "id"),
     Index("ix_notification_deliveries_event_id", "event_id"),
     Index("ix_notification_deliveries_created_at", "created_at"),
+)
+
+# Emails kept instead of sent when no SMTP server is configured (the demo, a fresh install):
+# one row per outbox event, so a retried capture does not keep the message twice.
+captured_emails = Table(
+    "captured_emails",
+    metadata,
+    _id(),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("order_id", Id),
+    Column("template", String(64), nullable=False),
+    Column("recipient", Text, nullable=False),
+    Column("sender", Text, nullable=False),  # the From header
+    Column("reply_to", Text),
+    Column("subject", Text, nullable=False),
+    Column("html", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("message_id", String(255), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Index("ix_captured_emails_order_id", "order_id", "id"),
 )
 
 # Merchant-edited notification templates; the package's defaults apply where there is no row.

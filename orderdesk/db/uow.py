@@ -15,6 +15,7 @@ from .inventory import Inventory
 from .notification_deliveries import NotificationDeliveryLog
 from .repositories import CustomerRepository, OrderRepository, Outbox, TimelineRepository, TokenRepository
 from .shop import ShopRepository
+from .staff import StaffRepository
 from .webhooks import WebhookRepository
 
 
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.webhooks = WebhookRepository(self.conn)
         self.fulfillment_services = FulfillmentServiceRepository(self.conn)
         self.notification_deliveries = NotificationDeliveryLog(self.conn)
+        self.staff = StaffRepository(self.conn)
         return self
 
     def commit(self) -> None:

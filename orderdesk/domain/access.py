@@ -53,6 +53,8 @@ class Caller:
     token_id: int | None = None
     staff_id: int | None = None
     system: bool = False
+    # A staff member's permissions in the admin (domain/staff.py); apps have scopes instead.
+    permissions: frozenset[str] = frozenset()
 
     def has(self, scope: str) -> bool:
         """A write scope implies the matching read scope; orderdesk itself may do anything."""
@@ -70,6 +72,14 @@ class Caller:
     def require_any(self, scopes: tuple[str, ...]) -> None:
         if not self.has_any(scopes):
             raise Forbidden(needs_scope_message(scopes[0]), field="scope")
+
+    def may(self, permission: str) -> bool:
+        """Whether a staff member may use an admin action needing ``permission``."""
+        return self.system or permission in self.permissions
+
+    def require_permission(self, permission: str) -> None:
+        if not self.may(permission):
+            raise Forbidden(f"Your account does not have the {permission} permission.", field="permission")
 
     @property
     def reads_all_orders(self) -> bool:

@@ -6,8 +6,9 @@ The rule, which the auto-archive job and the diagnosis both ask here:
 
 * not closed already;
 * goods: every line has ``fulfillable_quantity == 0`` (fulfilled, refunded or removed);
-* money: paid in full with nothing left to pay (captured ≥ the order's current total, so a
-  partial refund after payment does not make it "unpaid"), or fully refunded.
+* money: paid in full with nothing left to pay (``total_outstanding`` is zero, so a partial
+  refund after payment does not make it "unpaid"), fully refunded, or nothing left to buy
+  (every line refunded or removed, no shipping to pay: a fee a refund kept is not owed).
 
 Cancelled orders are archivable only when no money is kept (financial status ``refunded`` or
 ``voided``); a cancelled order that was never paid, or still holds money, stays open for
@@ -21,7 +22,6 @@ from typing import Any
 
 from .events import OrderClosed, OrderEvent, PaymentRecorded
 from .order import Order
-from .payments import payment_totals
 
 # The author of what the auto-archive setting does, on the timeline.
 AUTHOR = "orderdesk"
@@ -61,13 +61,17 @@ def blockers(order: Order) -> list[Blocker]:
 
 
 def _settled(order: Order) -> bool:
+    if order.nothing_left:
+        # Every line refunded or removed and no shipping to pay: nothing is owed, whatever a
+        # refund kept (the diagnosis reads the same rule through total_outstanding).
+        return True
     financial = order.financial_status
     if financial in ("paid", "refunded"):
         return True
     if financial == "partially_refunded":
-        # Refunds after payment give money back; they leave nothing to pay. Compare what was
-        # captured with what the order is now worth (refunded items are taken off).
-        return payment_totals(order.transactions).captured >= order.current_totals().total.presentment.amount
+        # Refunds after payment give money back; they leave nothing to pay unless the order is
+        # still worth more than the money kept (a part never captured, say).
+        return order.total_outstanding <= 0
     return False
 
 

@@ -244,17 +244,26 @@ class RefundCreated(OrderEvent):
     currency: str = ""
     item_count: int = 0
     note: str | None = None
+    # The refund's refund_discrepancy: money kept (a fee, > 0) or given beyond the goods' worth (< 0).
+    kept: Any = 0
     verb = "refund_created"
 
     def message(self, order_name: str) -> str:
         items = f" for {self.item_count} item{'s' if self.item_count != 1 else ''}" if self.item_count else ""
         text = f"A refund of {self.amount} {self.currency} was issued{items}."
+        if self.kept and self.kept > 0:
+            text += f" {self.kept} {self.currency} was kept (refund discrepancy)."
+        elif self.kept and self.kept < 0:
+            text += f" {-self.kept} {self.currency} more than the items' worth was refunded (refund discrepancy)."
         if self.note:
             text += f" Note: {self.note}"
         return text
 
     def arguments(self) -> dict[str, Any]:
-        return {"amount": str(self.amount), "currency": self.currency, "item_count": self.item_count, "note": self.note}
+        out = {"amount": str(self.amount), "currency": self.currency, "item_count": self.item_count, "note": self.note}
+        if self.kept:
+            out["kept"] = str(self.kept)
+        return out
 
 
 @dataclass(frozen=True)

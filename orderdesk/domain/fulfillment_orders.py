@@ -508,23 +508,36 @@ def close_for_cancelled_order(order: Order, at: datetime) -> list[FulfillmentOrd
     return closed
 
 
-def trim_to_owed(order: Order, at: datetime) -> list[FulfillmentOrder]:
-    """After a refund took unshipped units off the order (restock_type cancel, or no_restock of
-    units never shipped), live fulfillment orders must not offer them any more: shipping them
-    would send refunded goods and take the stock twice. The newest fulfillment orders give
-    units up first; one left with nothing to ship closes. Returns those that changed."""
+def units_no_longer_owed(order: Order) -> list[tuple[FulfillmentOrder, int, int]]:
+    """Unshipped units live fulfillment orders still offer beyond what the order owes (a refund
+    took them off the order), as (fulfillment order, line item id, units): the newest fulfillment
+    orders give units up first. The stock committed to those units follows the same rule."""
     live = [fo for fo in order.fulfillment_orders or [] if fo.status in LIVE]
-    changed: list[FulfillmentOrder] = []
+    out: list[tuple[FulfillmentOrder, int, int]] = []
     for line in order.line_items:
         excess = sum(fl.fulfillable_quantity for fo in live for fl in fo.lines if fl.line_item_id == line.id)
         excess -= order.fulfillable_quantity(line)
         for fo in reversed(live):
             if excess <= 0:
                 break
-            dropped = fo.drop_unshipped(line.id, excess, at)
-            excess -= dropped
-            if dropped and fo not in changed:
-                changed.append(fo)
+            offered = sum(fl.fulfillable_quantity for fl in fo.lines if fl.line_item_id == line.id)
+            take = min(excess, offered)
+            if take > 0 and line.id is not None:
+                out.append((fo, line.id, take))
+                excess -= take
+    return out
+
+
+def trim_to_owed(order: Order, at: datetime) -> list[FulfillmentOrder]:
+    """After a refund took unshipped units off the order (restock_type cancel, or no_restock of
+    units never shipped), live fulfillment orders must not offer them any more: shipping them
+    would send refunded goods and take the stock twice. The newest fulfillment orders give
+    units up first; one left with nothing to ship closes. Returns those that changed."""
+    changed: list[FulfillmentOrder] = []
+    for fo, line_item_id, qty in units_no_longer_owed(order):
+        fo.drop_unshipped(line_item_id, qty, at)
+        if fo not in changed:
+            changed.append(fo)
     for fo in changed:
         if not any(fl.fulfillable_quantity for fl in fo.lines):
             # Nothing left to ship: closed, as when the order is cancelled.

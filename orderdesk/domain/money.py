@@ -141,6 +141,35 @@ class Money:
     def __str__(self) -> str:
         return f"{self.format()} {self.currency}"
 
+    def display(self) -> str:
+        """For people: the currency's symbol, thousands separators and its decimals
+        ("€1,234.50 EUR", "¥1,235 JPY"), as Shopify's admin writes money."""
+        text = f"{self.amount.quantize(quantum(self.currency), rounding=ROUNDING):,}"
+        sign = "-" if text.startswith("-") else ""
+        return f"{sign}{SYMBOLS.get(self.currency, '')}{text.lstrip('-')} {self.currency}"
+
+
+# Symbols shown before amounts; a currency without one is shown by its code alone.
+SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CNY": "¥",
+    "CAD": "$",
+    "AUD": "$",
+    "NZD": "$",
+    "CHF": "",
+    "SEK": "",
+    "NOK": "",
+    "DKK": "",
+    "INR": "₹",
+    "KRW": "₩",
+    "BRL": "R$",
+    "MXN": "$",
+    "PLN": "",
+}
+
 
 def allocate(total: Money, weights: list[Decimal]) -> list[Money]:
     """Split ``total`` in proportion to ``weights`` so the rounded shares add up exactly."""

@@ -25,9 +25,9 @@ from .events import (
 )
 from .fulfillment_orders import FulfillmentOrder
 from .fulfillments import Fulfillment
-from .money import MoneyBag
+from .money import Money, MoneyBag
 from .payments import Transaction, payment_totals
-from .refunds import Refund
+from .refunds import Refund, shipping_maximum
 from .status import Standing
 from .tags import parse_tags
 from .terms import PaymentTerms
@@ -358,14 +358,32 @@ class Order:
 
     # --- derived amounts --------------------------------------------------
 
+    def in_both(self, amount: Decimal) -> MoneyBag:
+        """A presentment amount with its shop-currency value at the order's own rate."""
+        total = self.totals.total
+        rate = total.shop.amount / total.presentment.amount if total.presentment.amount else Decimal(1)
+        return MoneyBag(Money(amount * rate, self.currency).rounded(), Money(amount, self.presentment_currency))
+
     @property
     def total_outstanding(self) -> Decimal:
-        """Presentment money still due: what the order is now worth less what was kept."""
-        if self.cancelled_at is not None:
+        """Presentment money still due: what the order is now worth less what was kept.
+
+        Once nothing is left to buy (``nothing_left``) nothing is due: a fee a refund kept is money
+        the merchant already holds (the refund's refund_discrepancy adjustment), never a claim on
+        the shopper for goods they no longer get."""
+        if self.cancelled_at is not None or self.nothing_left:
             return Decimal(0)
         paid = payment_totals(self.transactions)
         kept = paid.captured - paid.refunded
         return max(self.current_totals().total.presentment.amount - kept, Decimal(0))
+
+    @property
+    def nothing_left(self) -> bool:
+        """Every line refunded or removed and no shipping left to pay (none charged, or all of it
+        refunded): the shopper gets nothing more, so owes nothing more."""
+        if any(line.current_quantity > 0 for line in self.line_items):
+            return False
+        return shipping_maximum(self).presentment.amount <= 0
 
     def line_fulfillment(self) -> dict[int, int]:
         return status.fulfilled_quantities(self.fulfillments)
@@ -381,7 +399,13 @@ class Order:
         return line.unshipped_unrefunded(self.line_fulfillment().get(line.key, 0))
 
     def current_totals(self) -> Totals:
-        """Totals after refunds (Shopify's ``current_*`` fields)."""
+        """Totals after refunds (Shopify's ``current_*`` fields).
+
+        Refunded lines, their tax and refunded shipping come off. Refund discrepancies stay on:
+        money a refund kept (a restocking fee) adds to the total, money refunded beyond the goods'
+        worth (goodwill) takes from it, so the current total is what the order is worth to the
+        merchant now. The kept part is not owed by the shopper once nothing is left to buy
+        (``total_outstanding``)."""
         if not self.refunds:
             return self.totals
         t = self.totals
@@ -473,6 +497,7 @@ class Order:
                 currency=self.presentment_currency,
                 item_count=sum(rl.quantity for rl in refund.lines),
                 note=refund.note,
+                kept=sum((a.amount.presentment.amount for a in refund.adjustments if a.kind == "refund_discrepancy"), Decimal(0)),
             )
         )
         if restocked:

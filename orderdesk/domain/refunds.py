@@ -10,11 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from . import ledger
 from .errors import InvalidInput
 from .money import Money, MoneyBag
 from .payments import Transaction
+
+if TYPE_CHECKING:
+    from .order import Order
 
 RESTOCK_TYPES = ("no_restock", "cancel", "return")
 ZERO = Decimal(0)
@@ -288,14 +292,32 @@ def plan(order, request: RefundRequest, *, adjust_restock: bool = False) -> Refu
     if shipping.presentment.amount:
         adjustments.append(OrderAdjustment("shipping_refund", -shipping, -shipping_tax, "Shipping refund"))
     moved = sum((t.amount for t in transactions), ZERO)
-    discrepancy = items.presentment.amount - moved
-    # Money refunded beyond or short of the goods' worth is an order adjustment (a goodwill
-    # refund, a restocking fee). Goods refunded with no money at all just owe less.
+    discrepancy = owed_back(order, items.presentment.amount) - moved
+    # Money refunded beyond or short of what the goods gave back is an order adjustment (a
+    # goodwill refund, a restocking fee the merchant keeps). Goods refunded with no money at all
+    # just owe less.
     if discrepancy and moved and (request.transactions is not None or request.amount is not None):
         total = order.totals.total
         bag = _scale(total, discrepancy, total.presentment.amount) if total.presentment.amount else _zero(order)
         adjustments.append(OrderAdjustment("refund_discrepancy", bag, _zero(order), "Refund discrepancy"))
     return RefundPlan(lines, shipping, shipping_tax, maximum, transactions, adjustments, items)
+
+
+def kept(order: Order) -> Decimal:
+    """Presentment money the merchant kept from refunds so far (restocking fees, less goodwill
+    given beyond the goods' worth): the sum of the refunds' refund_discrepancy adjustments."""
+    return sum(
+        (adj.amount.presentment.amount for refund in order.refunds for adj in refund.adjustments if adj.kind == "refund_discrepancy"),
+        ZERO,
+    )
+
+
+def owed_back(order: Order, worth: Decimal) -> Decimal:
+    """What refunding goods worth ``worth`` gives back in full: their worth, but never more than the
+    shopper's money still held for goods (paid, less refunds, less fees already kept). An order
+    paid in part gives back only what was paid; only what a refund keeps of that is a fee."""
+    held = ledger.total_refundable(order.transactions) - kept(order)
+    return min(worth, max(held, ZERO))
 
 
 def _transactions(order, request: RefundRequest, suggested_total: Decimal) -> list[SuggestedTransaction]:

@@ -4,11 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput
 from .money import Money, MoneyBag, check_currency
+
+
+def check_timezone(name: object, *, field: str = "iana_timezone") -> str:
+    """An IANA time zone name this machine knows (``Europe/Berlin``); order times are shown in it."""
+    if isinstance(name, str) and name.strip():
+        try:
+            ZoneInfo(name.strip())
+            return name.strip()
+        except (KeyError, ValueError, OSError):  # unknown, malformed, or a folder such as "Europe"
+            pass
+    raise InvalidInput(f"{field} is not a known IANA time zone such as Europe/Berlin: {name!r}", field=field)
+
+
+def check_rates(rates: object, shop_currency: str, *, field: str = "exchange_rates") -> dict[str, str]:
+    """Presentment currency -> positive shop-currency units per unit, as decimal strings."""
+    if not isinstance(rates, dict):
+        raise InvalidInput("exchange rates must map currency codes to rates", field=field)
+    checked = {}
+    for code, rate in rates.items():
+        code = check_currency(code, field=field)
+        try:
+            value = Decimal(str(rate).strip()) if not isinstance(rate, float | bool) else None
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite() or value <= 0:
+            raise InvalidInput(f"exchange rate for {code} must be a positive decimal, got {rate!r}", field=field)
+        if code == shop_currency:
+            raise InvalidInput(f"{code} is the shop's currency; it needs no exchange rate", field=field)
+        checked[code] = str(rate).strip()
+    return checked
 
 
 @dataclass
@@ -37,8 +68,11 @@ class Shop:
     server_public_url: str | None = None
 
     def __post_init__(self) -> None:
+        # The same rules for every way a shop is set up: the CLI, the API and the admin settings.
         self.currency = check_currency(self.currency)
         self.public_url = check_public_url(self.public_url) if self.public_url else None
+        self.iana_timezone = check_timezone(self.iana_timezone)
+        self.exchange_rates = check_rates(self.exchange_rates, self.currency)
 
     @property
     def url(self) -> str:
@@ -62,8 +96,10 @@ class Shop:
 
     @property
     def secure_cookies(self) -> bool:
-        """Cookies set by this server must be Secure when it is reached over https."""
-        return self.base_url.startswith("https://")
+        """Cookies set by this server must be Secure when it is reached over https: a public URL
+        configured with https says so (the domain alone does not: a shop may be served on its
+        own network over http while its domain names the storefront)."""
+        return (self.public_url or self.server_public_url or "").startswith("https://")
 
     def rate(self, presentment_currency: str) -> Decimal:
         """Shop-currency units per presentment unit. Raises InvalidInput if none is configured."""

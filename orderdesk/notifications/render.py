@@ -201,17 +201,72 @@ class Environments:
         return cls(make_environment(lookup, html=False), make_environment(lookup, html=True))
 
 
-def check(envs: Environments, subject: str, body: str) -> None:
-    """Parse both parts; raises TemplateProblem with the line and column of the first error."""
+def check(envs: Environments, subject: str, body: str, variables: dict[str, Any] | None = None) -> None:
+    """Parse both parts; raises TemplateProblem with the line and column of the first error.
+
+    Given ``variables`` (a sample order's, see ``sample.py``), also look up every variable the
+    parts name, in every branch, and render them: a template that would fail on every send
+    (``{{ order.name }}``: there is no ``order``) is refused when it is saved, not at send time.
+    """
     for part, env, text in (("subject", envs.subject, subject), ("body", envs.body, body)):
         try:
             template = env.from_string(text, name=part)
         except LiquidError as exc:
             raise TemplateProblem(part, exc, text) from exc
+        analysis = template.analyze()
         # Unknown filters only fail when rendered (perhaps inside an {% if %} never taken): find them now.
-        for filter_name, spans in template.analyze().filters.items():
+        for filter_name, spans in analysis.filters.items():
             if filter_name not in env.filters:
                 raise TemplateProblem(part, None, text, message=f"unknown filter '{filter_name}'", index=spans[0].index)
+        if variables is None:
+            continue
+        for references in analysis.globals.values():
+            for ref in references:
+                missing = _undefined(list(ref.segments), variables)
+                if missing is not None:
+                    raise TemplateProblem(part, None, text, message=f"undefined variable '{missing}'", index=ref.span.index)
+        try:
+            template.render(**variables)
+        except LiquidError as exc:
+            raise TemplateProblem(part, exc, text) from exc
+
+
+def _path(segments: list[Any]) -> str:
+    return "".join(f"[{s}]" if isinstance(s, int) else (s if n == 0 else f".{s}") for n, s in enumerate(segments))
+
+
+def _undefined(segments: list[Any], variables: dict[str, Any]) -> str | None:
+    """The first part of a variable path that ``variables`` do not have, or None.
+
+    Walks through objects (dicts) and lists as Liquid does (``first``, ``last``, ``size``, an
+    index); stops without a verdict at nil, text, dates and computed keys (``a[b]``), where the
+    sample cannot say."""
+    root = segments[0]
+    if not isinstance(root, str):
+        return None
+    if root not in variables:
+        return root
+    value = variables[root]
+    for n, segment in enumerate(segments[1:], start=1):
+        if not isinstance(segment, str | int):
+            return None
+        if isinstance(value, dict):
+            if segment in value:
+                value = value[segment]
+                continue
+            if segment == "size":
+                return None
+        elif isinstance(value, list):
+            if segment == "size":
+                return None
+            if segment in ("first", "last") or isinstance(segment, int):
+                index = segment if isinstance(segment, int) else (0 if segment == "first" else -1)
+                value = value[index] if -len(value) <= index < len(value) else None
+                continue
+        else:
+            return None
+        return _path(segments[: n + 1])
+    return None
 
 
 def render(envs: Environments, name: str, variables: dict[str, Any]) -> Rendered:

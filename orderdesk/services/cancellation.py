@@ -49,10 +49,11 @@ def cancel_order(
                     field="refund",
                 )
         order.cancel(at, reason=reason, restock=restock, notify_customer=email, author=author)
+        # The committed stock leaves where it waits, which the fulfillment orders still say.
+        stock.release_restocked(uow, order, at)
         # Nothing is left to ship, so no fulfillment order may offer to ship it.
         if fulfillment_orders.close_for_cancelled_order(order, at):
             uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
-        stock.release_restocked(uow, order, at)
         if voids:
             uow.orders.add_transactions(order.id, voids)
         commit_refund(

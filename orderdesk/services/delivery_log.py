@@ -18,7 +18,8 @@ from .context import Services
 
 log = logging.getLogger("orderdesk.worker")
 
-OUTCOMES = ("sent", "failed", "skipped")
+# "captured": kept in the database because no SMTP server is configured; delivered, never retried.
+OUTCOMES = ("sent", "captured", "failed", "skipped")
 KINDS = ("email", "service")
 MAX_LIMIT = 250
 

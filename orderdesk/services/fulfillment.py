@@ -80,12 +80,12 @@ def _commit(
     shop = services.shop()
     for f in new_fulfillments:
         uow.orders.add_fulfillment(order.id, f)
-        stock.ship(uow, order, f.quantities, at)
+        stock.ship(uow, order, f, at)
         lines = True
     for f in changed_fulfillments:
         uow.orders.save_fulfillment(order.id, f)
         if f.status == "cancelled" and f.updated_at == at:
-            stock.ship(uow, order, f.quantities, at, back=True)
+            stock.ship(uow, order, f, at, back=True)
             lines = True
     routing.assign_services(order, uow.fulfillment_services.by_location())
     uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders or [])
@@ -126,9 +126,10 @@ def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) ->
     made = fulfillment_automation.apply_automation(order, at, mode=shop.fulfillment_automation, hold_unpaid=shop.hold_unpaid_fulfillment)
     for f in made:
         uow.orders.add_fulfillment(order.id, f)
+        stock.ship(uow, order, f, at)
     if made or before != [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]:
         uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
-        uow.orders.save(order)
+        uow.orders.save(order, lines=bool(made))
 
 
 def list_fulfillment_orders(services: Services, order_id: int, *, caller: Caller) -> tuple[Order, list[FulfillmentOrder]]:
@@ -426,19 +427,11 @@ def _move(
         raise InvalidInput(f"location {location_id} does not exist", field="new_location_id")
     if location_id == fo.assigned_location_id:
         raise InvalidInput("the fulfillment order is already at that location", field="new_location_id")
+    fo.check("move")  # a held or shipping fulfillment order says so before any stock is looked at
     moving = fo.split_off(line_items)
-    levels = uow.inventory.stock_for_variants([li.variant_id for li in order.line_items if li.variant_id])
-    by_line = {li.id: li for li in order.line_items}
-    for fl in moving:
-        line = by_line[fl.line_item_id]
-        entry = levels.get(line.variant_id) if line.variant_id else None
-        if entry is not None:
-            have = dict(entry["levels"]).get(location_id)
-            if have is None or (have < fl.quantity and entry["policy"] != "continue"):
-                raise InvalidInput(
-                    f"{line.name} is not stocked at location {location_id} ({have or 0} available, {fl.quantity} needed)",
-                    field="new_location_id",
-                )
+    # The units' reservation moves with them, in this transaction: reserved at the new location by a
+    # conditional UPDATE (a deny item short there refuses the move) and released at the old one.
+    stock.move(uow, order, moving, fo.assigned_location_id, location_id, at)
     moved, remaining = routing.move(order, fo, location_id, line_items, at, author)
     return {"moved_fulfillment_order": moved, "remaining_fulfillment_order": remaining}
 

@@ -1,5 +1,5 @@
-"""Customer emails: render from the current order, send over SMTP, and let the merchant edit,
-preview and resend them.
+"""Customer emails: render from the current order, send them (over SMTP, or into the database
+when no SMTP server is configured), and let the merchant edit, preview and resend them.
 
 An email is an outbox row (kind ``email``, topic = template name) written in the same
 transaction as the change that caused it; ``send`` is the worker's handler for those rows.
@@ -8,15 +8,18 @@ A template error or an SMTP outage raises, so the worker retries the row later.
 
 from __future__ import annotations
 
+from email.utils import formataddr
 from typing import Any
 
+from ..db import captured_emails as captured_store
 from ..db import notification_templates as store
 from ..db.uow import UnitOfWork
 from ..domain.access import Caller
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.order import Order
 from ..notifications import render as liquid
-from ..notifications import smtp
+from ..notifications.mailer import Email, mailer_for, message_id, plain_text
+from ..notifications.sample import sample_variables
 from ..notifications.variables import order_variables
 from . import delivery_log, outbox
 from .context import Services
@@ -24,6 +27,8 @@ from .loading import load, read_order
 from .transaction import writing
 
 __all__ = [
+    "captured_email",
+    "captured_emails",
     "contact_customer",
     "get_template",
     "list_templates",
@@ -67,15 +72,17 @@ def recipient(order: Order | None, payload: dict[str, Any]) -> str | None:
 
 
 def send(services: Services, row: Any) -> None:
-    """Worker handler for ``email`` rows: reload the order, render, send, log ``mail_sent``.
+    """Worker handler for ``email`` rows: reload the order, render, hand the message to the mailer
+    (SMTP, or capture into the database when no server is configured), log ``mail_sent``.
 
-    Every attempt, sent, failed or skipped, goes to the delivery log."""
+    Every attempt, sent, captured, failed or skipped, goes to the delivery log."""
     payload = row["payload"]
     name = payload.get("template") or row["topic"]
     order_id = int(payload["order_id"])
     with services.db.reading() as uow:
         order = uow.orders.get(order_id, created_since=None)
     to = recipient(order, payload)
+    mailer = mailer_for(services.smtp, services.db)
     try:
         with delivery_log.attempt(services, row, topic=name, recipient=to, order_id=order_id) as attempt:
             if order is None:
@@ -84,22 +91,33 @@ def send(services: Services, row: Any) -> None:
                 return attempt.skip("the order has no email address")
             shop = services.shop()
             rendered = liquid.render(environments(services), name, order_variables(order, shop, payload))
-            message = smtp.build_message(
+            email = Email(
                 to=to,
                 subject=rendered.subject,
                 html=rendered.html,
+                text=plain_text(rendered.html),
+                sender=formataddr((shop.name or "", services.smtp.from_address)),
+                message_id=message_id(str(row["event_id"]), services.smtp.from_address),
                 event_id=str(row["event_id"]),
-                settings=services.smtp,
-                sender_name=shop.name,
+                template=name,
+                order_id=order_id,
+                at=services.clock.now(),
                 reply_to=shop.email or None,
             )
-            attempt.message_id = message["Message-ID"]
-            smtp.send(services.smtp, message)
+            attempt.message_id = email.message_id
+            mailer.deliver(email)
+            attempt.outcome = mailer.outcome
     except Exception as exc:
         if row["attempts"] == 1:
             _note_failure(services, order_id, name, to, exc)
         raise
     whom = "the customer" if to == order.email else to
+    kept = mailer.outcome == "captured"
+    message = (
+        f"{title(name)} email to {whom} was kept in orderdesk, not sent: no SMTP server is configured."
+        if kept
+        else f"{title(name)} email was sent to {whom}."
+    )
     at = services.clock.now()
     with services.db.writing() as uow:
         uow.timeline.add_many(
@@ -107,13 +125,24 @@ def send(services: Services, row: Any) -> None:
                 _event(
                     order.id,
                     "mail_sent",
-                    f"{title(name)} email was sent to {whom}.",
+                    message,
                     at,
-                    {"template": name, "to": to, "message_id": message["Message-ID"]},
+                    {"template": name, "to": to, "message_id": email.message_id, "captured": kept},
                 )
             ]
         )
         uow.commit()
+
+
+def captured_emails(services: Services, *, order_id: int | None = None, before_id: int | None = None, limit: int = 50) -> list[Any]:
+    """Emails kept in the database instead of sent, newest first (all, or one order's)."""
+    with services.db.reading() as uow:
+        return captured_store.newest_first(uow.conn, order_id=order_id, before_id=before_id, limit=limit)
+
+
+def captured_email(services: Services, email_id: int) -> Any | None:
+    with services.db.reading() as uow:
+        return captured_store.get(uow.conn, email_id)
 
 
 def _note_failure(services: Services, order_id: int, name: str, to: str | None, exc: Exception) -> None:
@@ -180,14 +209,16 @@ def _problem(exc: liquid.TemplateProblem) -> InvalidInput:
 
 
 def update_template(services: Services, name: str, subject: str | None, body: str | None) -> dict[str, Any]:
-    """Save the merchant's edit; a template that does not parse is refused with its line and column."""
+    """Save the merchant's edit. A template that does not parse, names a variable an order does not
+    have, or fails to render for a sample order (see ``notifications/sample.py``) is refused with
+    the part (``subject`` or ``body``), the problem, its line and column."""
     current = get_template(services, name)
     subject = current["subject"] if subject is None else subject
     body = current["body"] if body is None else body
     if len(subject) > MAX_SUBJECT_CHARS or len(body) > MAX_TEMPLATE_CHARS:
         raise InvalidInput("is too long", field="body")
     try:
-        liquid.check(liquid.Environments.create(), subject, body)
+        liquid.check(liquid.Environments.create(), subject, body, sample_variables(services.shop(), name))
     except liquid.TemplateProblem as exc:
         raise _problem(exc) from exc
     with services.db.writing() as uow:

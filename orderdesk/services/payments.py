@@ -17,7 +17,7 @@ from ..domain import ledger
 from ..domain.access import Caller
 from ..domain.errors import InvalidInput, InvalidTransition
 from ..domain.events import PaymentReminderQueued
-from ..domain.money import Money, MoneyBag
+from ..domain.money import Money
 from ..domain.order import Order
 from ..domain.payments import Transaction
 from ..gateways import PaymentGateway, PaymentMethod, registry
@@ -51,14 +51,6 @@ class TransactionSpec:
     test: bool = False
 
 
-def amount_in_both(order: Order, amount: Decimal) -> MoneyBag:
-    """Presentment money with its shop-currency equivalent at the order's own rate."""
-    total = order.totals.total
-    rate = total.shop.amount / total.presentment.amount if total.presentment.amount else Decimal(1)
-    presentment = Money(amount, order.presentment_currency)
-    return MoneyBag(Money(amount * rate, order.currency).rounded(), presentment)
-
-
 def _amount(order: Order, spec: TransactionSpec, default: Decimal) -> Decimal:
     if spec.currency is not None and spec.currency.upper() != order.presentment_currency:
         raise InvalidInput(f"currency must be the order's presentment currency {order.presentment_currency}", field="currency")
@@ -85,7 +77,7 @@ def _record(
     tx = Transaction(
         kind=kind,
         status=result.status,
-        amount=amount_in_both(order, amount),
+        amount=order.in_both(amount),
         gateway=gw.name,
         parent_id=parent.id if parent else None,
         authorization=result.authorization or (parent.authorization if parent else None),

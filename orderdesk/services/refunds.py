@@ -22,7 +22,7 @@ from ..representation.payments import refund_json, transaction_json
 from . import outbox, stock
 from .context import Services
 from .loading import load_for_change
-from .payments import amount_in_both, gateway, list_transactions
+from .payments import gateway, list_transactions
 from .transaction import writing
 
 
@@ -52,7 +52,7 @@ def _refund(order: Order, request: RefundRequest, at: datetime, author: str | No
             Transaction(
                 kind="refund",
                 status=result.status,
-                amount=amount_in_both(order, suggestion.amount),
+                amount=order.in_both(suggestion.amount),
                 gateway=gw.name,
                 parent_id=parent.id,
                 authorization=parent.authorization,

@@ -1,10 +1,14 @@
-"""Stock for orders: commit it when an order is placed, give it back on cancel and restock.
+"""Stock for orders: commit it when an order is placed, move it with a fulfillment order, take it
+when goods ship, give it back on cancel and restock.
 
 Placing an order commits stock only when the client asks (Shopify's ``inventory_behaviour``:
 ``bypass`` is the API default, ``decrement_obeying_policy`` refuses to oversell items whose
 policy is deny, ``decrement_ignoring_policy`` sells regardless). Each line takes its stock
-from the first location that has enough; the move is one conditional UPDATE, so concurrent
-orders can never take the same units.
+from the first location that has enough. Which units are reserved where afterwards, and what
+each change does to them, is ``domain.reservations``; this module writes those changes with one
+conditional UPDATE per inventory level, in the caller's transaction, so concurrent orders and
+moves can never count on the same units. Levels are always updated in (item, location) order,
+so two transactions never wait for each other's rows in a cycle.
 """
 
 from __future__ import annotations
@@ -12,19 +16,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..db.uow import UnitOfWork
+from ..domain import reservations
 from ..domain.errors import InvalidInput
 from ..domain.events import LineItemsRestocked
+from ..domain.fulfillment_orders import FulfillmentOrderLine
+from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.refunds import Refund
+from ..domain.reservations import StockChange
 
 
 def commit_for_order(uow: UnitOfWork, order: Order, behaviour: str, at: datetime) -> None:
     if behaviour == "bypass":
         return
     stock = uow.inventory.stock_for_variants([li.variant_id for li in order.line_items if li.variant_id is not None])
-    for line in order.line_items:
-        entry = stock.get(line.variant_id) if line.variant_id is not None else None
-        if entry is None or not entry["levels"]:
+    # Lines in item order, so concurrent orders lock the same levels in the same order.
+    lines = [(stock[li.variant_id], li) for li in order.line_items if li.variant_id is not None and li.variant_id in stock]
+    lines.sort(key=lambda pair: pair[0]["item_id"])
+    for entry, line in lines:
+        if not entry["levels"]:
             continue
         obeys = behaviour == "decrement_obeying_policy" and entry["policy"] != "continue"
         for location_id, _ in entry["levels"]:
@@ -41,62 +51,76 @@ def commit_for_order(uow: UnitOfWork, order: Order, behaviour: str, at: datetime
             line.location_id, line.committed_quantity = location_id, line.quantity
             # Units taken below zero were sold without stock; the order keeps that fact.
             line.oversold_quantity = min(line.quantity, max(-left, 0)) if left is not None else line.quantity
-
-
-def _items(uow: UnitOfWork, order: Order) -> dict[int, int]:
-    return uow.inventory.items_by_variant([li.variant_id for li in order.line_items if li.variant_id is not None])
+    _write(uow, order, reservations.for_placement(order), at)
 
 
 def release_restocked(uow: UnitOfWork, order: Order, at: datetime) -> None:
-    """Give committed stock back for the restocks in the order's new events (a cancel)."""
-    restocks = [q for e in order.events if isinstance(e, LineItemsRestocked) for q in e.quantities]
-    _release(uow, order, restocks, at)
-
-
-def _release(uow: UnitOfWork, order: Order, quantities, at: datetime) -> None:
-    lines = {li.id: li for li in order.line_items}
-    wanted = [(lines[i], q) for i, q in quantities if i in lines and lines[i].committed_quantity > 0 and lines[i].location_id]
-    if not wanted:
-        return
-    items = _items(uow, order)
-    for line, qty in wanted:
-        item = items.get(line.variant_id)
-        give = min(qty, line.committed_quantity)
-        if item is None or give <= 0:
-            continue
-        uow.inventory.release(item, line.location_id, give, at)
-        line.committed_quantity -= give
+    """The order was just cancelled (its fulfillment orders not closed yet): the units restocked by
+    the cancel (its LineItemsRestocked event) are released where they wait; the rest of the stock
+    committed to it leaves the stock there, since nothing will ship it."""
+    if order.fulfillment_orders is None:
+        uow.orders.load_fulfillment_orders(order)
+    restocked: dict[int, int] = {}
+    for event in order.events:
+        if isinstance(event, LineItemsRestocked):
+            for key, qty in event.quantities:
+                restocked[key] = restocked.get(key, 0) + qty
+    _write(uow, order, reservations.for_cancel(order, restocked), at)
 
 
 def apply_refund(uow: UnitOfWork, order: Order, refund: Refund, at: datetime) -> None:
-    """Cancel-type refund lines release committed stock; return-type ones come back to a location."""
-    _release(uow, order, [(rl.line_item_id, rl.quantity) for rl in refund.lines if rl.restock_type == "cancel"], at)
-    returns = [rl for rl in refund.lines if rl.restock_type == "return"]
-    if not returns:
+    """A refund just applied to the order (before its fulfillment orders give the refunded units
+    up): cancel-type lines release their reservation where it waits, return-type ones come back
+    where they shipped from (or the refund's location), unshipped no_restock ones are written off."""
+    if not any(reservations.tracked(li) for li in order.line_items):
         return
-    lines = {li.id: li for li in order.line_items}
-    items = _items(uow, order)
-    for rl in returns:
-        line = lines.get(rl.line_item_id)
-        item = items.get(line.variant_id) if line is not None else None
-        location = rl.location_id or (line.location_id if line is not None else None)
-        if item is not None and location is not None:
-            uow.inventory.restock(item, location, rl.quantity, at)
+    if order.fulfillment_orders is None:
+        uow.orders.load_fulfillment_orders(order)
+    _write(uow, order, reservations.for_refund(order, refund), at)
 
 
-def ship(uow: UnitOfWork, order: Order, quantities: dict[int, int], at: datetime, *, back: bool = False) -> None:
-    """Goods leave (or, when a shipment is cancelled, come back to) the stock committed to the order."""
-    lines = {li.id: li for li in order.line_items}
-    wanted = [(lines[i], q) for i, q in quantities.items() if i in lines and lines[i].location_id]
-    if not wanted:
+def ship(uow: UnitOfWork, order: Order, fulfillment: Fulfillment, at: datetime, *, back: bool = False) -> None:
+    """Goods leave (or, when a shipment is cancelled, come back to) the stock committed to the
+    order, at the location the fulfillment shipped from."""
+    _write(uow, order, reservations.for_shipment(order, fulfillment, undone=back), at)
+
+
+def move(uow: UnitOfWork, order: Order, moving: list[FulfillmentOrderLine], source: int | None, target: int, at: datetime) -> None:
+    """Units of a fulfillment order move from ``source`` to ``target``: their reservation is made
+    there (refused, with nothing changed, when a deny item has too few available) and given back here."""
+    _write(uow, order, reservations.for_move(order, moving, source, target), at)
+
+
+def _write(uow: UnitOfWork, order: Order, changes: list[StockChange], at: datetime) -> None:
+    """Write the changes to the inventory levels and record them on the order's lines.
+
+    Raises InvalidInput (field new_location_id) if a reservation is refused; the caller's
+    transaction then rolls back whatever was written."""
+    if not changes:
         return
-    items = _items(uow, order)
-    for line, qty in wanted:
-        item = items.get(line.variant_id)
-        if item is None:
-            continue
-        moved = qty if back else min(qty, line.committed_quantity)
-        if moved <= 0:
-            continue
-        uow.inventory.move_committed(item, line.location_id, -moved if not back else moved, at)
-        line.committed_quantity += moved if back else -moved
+    lines = {li.key: li for li in order.line_items}
+    items = uow.inventory.items_for_variants([li.variant_id for li in order.line_items if li.variant_id is not None])
+    located = []
+    for change in changes:
+        line = lines[change.line_item_id]
+        item = items.get(line.variant_id) if line.variant_id is not None else None
+        if item is not None:
+            located.append((item, change))
+    located.sort(key=lambda pair: (pair[0][0], pair[1].location_id))
+    for (item_id, policy), change in located:
+        kind, qty, location = change.kind, change.quantity, change.location_id
+        if kind == reservations.RESERVE:
+            if uow.inventory.commit(item_id, location, qty, allow_negative=policy == "continue", at=at) is None:
+                line = lines[change.line_item_id]
+                level = uow.inventory.level(item_id, location)
+                have = "not stocked there" if level is None else f"{level['available']} available"
+                raise InvalidInput(f"{line.name} cannot be reserved at location {location} ({have}, {qty} needed)", field="new_location_id")
+        elif kind == reservations.RELEASE:
+            uow.inventory.release(item_id, location, qty, at)
+        elif kind in (reservations.SHIP, reservations.WRITE_OFF):
+            uow.inventory.move_committed(item_id, location, -qty, at)
+        elif kind == reservations.UNSHIP:
+            uow.inventory.move_committed(item_id, location, qty, at)
+        elif kind == reservations.RESTOCK:
+            uow.inventory.restock(item_id, location, qty, at)
+    reservations.record(order, [change for _, change in located])

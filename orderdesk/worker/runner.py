@@ -121,6 +121,9 @@ class Worker:
         return len(rows)
 
     def run_forever(self, *, idle_sleep: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
+        if self.services.smtp.captures:
+            # Said once here rather than per email: capturing is a setting, not a failure.
+            log.info("no SMTP server is configured (ORDERDESK_SMTP_HOST): emails are kept in the database, not sent")
         last_prune = 0.0
         while not stop():
             if time.monotonic() - last_prune > PRUNE_EVERY_SECONDS:

@@ -119,8 +119,8 @@ def test_wrong_method_on_an_admin_page_is_an_html_405(app):
     assert_html_error(TestClient(app).delete("/admin/orders"), 405)
 
 
-def test_a_malformed_admin_order_id_is_an_html_page(app):
-    response = TestClient(app).get("/admin/orders/abc")
+def test_a_malformed_admin_order_id_is_an_html_page(admin):
+    response = admin.get("/admin/orders/abc")
     assert_html_error(response, 400)
 
 

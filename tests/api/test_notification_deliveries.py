@@ -122,13 +122,13 @@ def test_fulfillment_service_callbacks_are_logged_per_attempt(svc, services):
     assert "HTTP 500" in logged[0]["error"] and logged[1]["error"] is None
 
 
-def test_the_admin_order_page_lists_each_attempt_with_its_error(api, services, smtp_port):
+def test_the_admin_order_page_lists_each_attempt_with_its_error(api, services, smtp_port, admin):
     # given an order confirmation that could not be sent (no SMTP server listening)
     services.smtp = SmtpSettings(host="127.0.0.1", port=smtp_port, from_address="store@test-shop.example")
     order = create_order(api, send_receipt=True)
     worker(services).run_once()
     # when staff open the order
-    page = api.get(f"/admin/orders/{order['id']}")
+    page = admin.get(f"/admin/orders/{order['id']}")
     # then the failed attempt is there, with whom it was for and why it failed
     assert page.status_code == 200
     card = page.text[page.text.index('id="notifications"') :]
@@ -137,7 +137,7 @@ def test_the_admin_order_page_lists_each_attempt_with_its_error(api, services, s
     assert 'data-outcome="failed"' in card and "ConnectionRefusedError" in card
 
 
-def test_the_admin_order_page_says_when_nothing_was_attempted(api):
+def test_the_admin_order_page_says_when_nothing_was_attempted(api, admin):
     order = create_order(api)
-    page = api.get(f"/admin/orders/{order['id']}")
+    page = admin.get(f"/admin/orders/{order['id']}")
     assert "No email or fulfillment-service notification has been attempted" in page.text

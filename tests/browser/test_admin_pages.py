@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from orderdesk.cli.demo import DEMO_OWNER
 from tests.loopback import free_port
 
 pytestmark = pytest.mark.browser
@@ -67,7 +68,7 @@ def server(tmp_path_factory, chromium_path):
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/admin/orders", timeout=2) as r:
+                with urllib.request.urlopen(f"{base}/admin/login", timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -97,11 +98,21 @@ def browser(chromium_path):
         browser.close()
 
 
+def log_in(page, email: str = DEMO_OWNER[0], password: str = DEMO_OWNER[1]) -> None:
+    """Log in through the form, as a member of staff does."""
+    page.goto("/admin/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/admin/orders"))
+
+
 @pytest.fixture
 def page(browser, server):
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    log_in(page)
     yield page
     context.close()
 
@@ -177,8 +188,8 @@ def test_order_page_shows_lines_totals_addresses_and_timeline(page):
     lines = page.locator("#line-items tbody tr")
     assert lines.count() >= 1
     assert lines.first.locator("td").first.inner_text().strip() != ""
-    totals = page.locator("#totals").inner_text()
-    for label in ("Subtotal", "Shipping", "Taxes", "Total", "Outstanding"):
+    totals = page.locator("#totals").inner_text() + page.locator("#payment-summary").inner_text()
+    for label in ("Subtotal", "Shipping", "Taxes", "Total", "Paid", "Outstanding"):
         assert label in totals
     assert re.search(r"\d+\.\d{2} EUR", totals)
     for section in ("#shipping-address", "#billing-address"):

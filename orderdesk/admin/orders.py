@@ -1,0 +1,102 @@
+"""The order list and an order's page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ..db import queries
+from ..db.queries import Cursor, OrderFilter
+from ..domain.access import Caller
+from ..domain.errors import NotFound
+from ..domain.payment_summary import summarize
+from ..services import delivery_log
+from ..services import diagnosis as diagnosis_service
+from .auth import requires
+from .templating import render
+
+router = APIRouter(include_in_schema=False)
+
+TABS = {
+    "all": ("All", {"status": "any"}),
+    "unfulfilled": ("Unfulfilled", {"status": "open", "fulfillment_status": "unfulfilled"}),
+    "unpaid": ("Unpaid", {"status": "open", "financial_status": "unpaid"}),
+    "open": ("Open", {"status": "open"}),
+    "archived": ("Archived", {"status": "closed"}),
+    "cancelled": ("Cancelled", {"status": "cancelled"}),
+}
+PAGE = 50
+
+
+@router.get("/", response_class=HTMLResponse)
+@router.get("/admin", response_class=HTMLResponse)
+def home(caller: Caller = Depends(requires(None))) -> RedirectResponse:
+    return RedirectResponse("/admin/orders", status_code=303)
+
+
+@router.get("/admin/orders", response_class=HTMLResponse)
+def order_list(
+    request: Request, tab: str = "all", q: str | None = None, before: str | None = None, caller: Caller = Depends(requires("orders"))
+) -> HTMLResponse:
+    services = request.app.state.services
+    tab = tab if tab in TABS else "all"
+    flt = OrderFilter(**TABS[tab][1], search=q.strip() if q and q.strip() else None)
+    cursor = None
+    if before and "_" in before:
+        from datetime import datetime
+
+        stamp, _, ident = before.rpartition("_")
+        try:
+            cursor = Cursor(datetime.fromisoformat(stamp), int(ident), "next")
+        except ValueError:
+            cursor = None
+    with services.db.reading() as uow:
+        orders, more = queries.list_orders(uow.conn, flt, limit=PAGE, cursor=cursor)
+        total = queries.count_orders(uow.conn, flt)
+    next_before = f"{orders[-1].created_at.isoformat()}_{orders[-1].id}" if more and orders else None
+    return render(
+        request,
+        "order_list.html",
+        {"orders": orders, "tabs": TABS, "tab": tab, "q": q or "", "total": total, "next_before": next_before},
+    )
+
+
+@router.get("/admin/orders/{order_id}", response_class=HTMLResponse)
+def order_page(order_id: int, request: Request, caller: Caller = Depends(requires("orders"))) -> HTMLResponse:
+    return page(request, order_id, caller)
+
+
+def page(
+    request: Request,
+    order_id: int,
+    caller: Caller,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The order's page; an action that was refused shows it again with ``errors`` next to the
+    fields (and what the member typed in ``values``), changing nothing."""
+    services = request.app.state.services
+    try:
+        order, reasons = diagnosis_service.diagnose_order(services, order_id, caller=caller)
+    except NotFound:
+        return render(request, "not_found.html", status_code=404)
+    now = services.clock.now()
+    with services.db.reading() as uow:
+        events = queries.order_events(uow.conn, order_id, limit=250)
+        locations = {row["id"]: row for row in uow.inventory.locations()}
+    # Newest attempts first: staff look here to learn why a customer says no email came.
+    attempts = list(reversed(delivery_log.deliveries(services, order_id=order_id, limit=delivery_log.MAX_LIMIT)))
+    context = {
+        "order": order,
+        "events": list(reversed(events)),
+        "attempts": attempts,
+        "fulfilled": order.line_fulfillment(),
+        "reasons": reasons,
+        "payment": summarize(order, now),
+        "locations": locations,
+        "errors": errors or {},
+        "values": values or {},
+    }
+    return render(request, "order_page.html", context, status_code=status_code)
