@@ -424,14 +424,14 @@ def run(backend: str, args) -> list[tuple[str, str, str, str]]:
             from orderdesk.api.routes import orders as routes
             from orderdesk.db.repositories import TokenRepository
             from orderdesk.representation.orders import order_json
-            from orderdesk.schemas.orders import OrderCreate
+            from orderdesk.schemas.orders import OrderCreate, new_order
             from orderdesk.services import orders as order_service
 
             def direct() -> None:
                 with services.db.reading() as uow:
                     TokenRepository(uow.conn).find(token)
                 data = OrderCreate.model_validate(body["order"])
-                order = order_service.create_order(services, data)
+                order = order_service.create_order(services, new_order(data, services.shop()))
                 JSONResponse({"order": order_json(order, services.shop())}, status_code=201)
 
             assert routes  # the route does exactly the above plus Depends/json_body

@@ -23,3 +23,22 @@ def test_only_the_db_package_imports_sqlalchemy():
         if "db" not in p.relative_to(PACKAGE).parts[:1] and any(n.split(".")[0] in ("sqlalchemy", "alembic") for n in _imports(p))
     ]
     assert offenders == []
+
+
+def test_services_parse_nothing():
+    # Parsing happens at the edge (schemas, routes, CLI); services take domain values.
+    offenders = [
+        f"{p.relative_to(PACKAGE)}: {n}"
+        for p in (PACKAGE / "services").rglob("*.py")
+        for n in _imports(p) | _relative_imports(p)
+        if n.split(".")[0] == "pydantic" or n.startswith("orderdesk.schemas") or n.lstrip(".").startswith("schemas")
+    ]
+    assert offenders == []
+
+
+def _relative_imports(path: Path) -> set[str]:
+    return {
+        "." * node.level + (node.module or "")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    }

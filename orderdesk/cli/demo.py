@@ -15,7 +15,7 @@ from ..db.uow import UnitOfWork
 from ..domain.access import Caller
 from ..domain.errors import InvalidInput
 from ..domain.shop import Shop
-from ..schemas.orders import OrderCreate
+from ..schemas.orders import order_from_body
 from ..services import catalog, orders
 from ..services.clock import FixedClock
 from ..services.context import Services
@@ -187,7 +187,7 @@ def _seed(services: Services, shop: Shop, uow: UnitOfWork, rng: random.Random, c
         if state == "paid_fulfilled":
             body["fulfillment_status"] = "fulfilled"
             body["fulfillments"] = [{"tracking_company": "DHL", "tracking_number": f"JD0146{rng.randint(10**9, 10**10 - 1)}"}]
-        order = orders.create_order(_as_of(services, shop, at), OrderCreate.model_validate(body), caller=DEMO, at=at, uow=uow)
+        order = orders.create_order(_as_of(services, shop, at), order_from_body(body, shop), caller=DEMO, at=at, uow=uow)
         later = _as_of(services, shop, at + timedelta(hours=rng.randint(2, 72)))
         if state in ("cancelled", "refunded", "voided"):
             reason = {"cancelled": "customer", "refunded": "inventory", "voided": "declined"}[state]

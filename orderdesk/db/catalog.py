@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from ..domain.placement import Variant
 from . import tables as t
 
 VARIANT_FIELDS = (
@@ -33,7 +34,7 @@ class ProductRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def variants_for_order(self, variant_ids: list[int]) -> dict[int, Any]:
+    def variants_for_order(self, variant_ids: list[int]) -> dict[int, Variant]:
         """Variants with their product's title and vendor, in one statement."""
         variant_ids = [i for i in variant_ids if 0 < i <= 2**63 - 1]  # beyond BIGINT names no row
         if not variant_ids:
@@ -43,7 +44,22 @@ class ProductRepository:
             .join(t.products, t.products.c.id == t.variants.c.product_id)
             .where(t.variants.c.id.in_(variant_ids))
         )
-        return {r["id"]: r for r in self.conn.execute(query).mappings()}
+        return {
+            r["id"]: Variant(
+                price=r["price"],
+                title=r["title"],
+                product_title=r["product_title"],
+                product_id=r["product_id"],
+                sku=r["sku"],
+                vendor=r["product_vendor"],
+                grams=r["grams"],
+                requires_shipping=r["requires_shipping"],
+                taxable=r["taxable"],
+                fulfillment_service=r["fulfillment_service"],
+                inventory_management=r["inventory_management"],
+            )
+            for r in self.conn.execute(query).mappings()
+        }
 
     def add(self, product: dict[str, Any], variants: list[dict[str, Any]], at: datetime) -> int:
         values = {k: product.get(k) for k in PRODUCT_FIELDS if product.get(k) is not None}

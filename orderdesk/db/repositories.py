@@ -259,6 +259,8 @@ class OrderRepository:
         order = load_orders(self.conn, [row])[0]
         if fulfillment_orders:
             self.load_fulfillment_orders(order)
+        if for_update:
+            order.settle()  # what its changes are reported against (Order.take_events)
         return order
 
     def get_by_status_key_hash(self, status_key_hash: str) -> Order | None:

@@ -2,6 +2,9 @@
 
 Each event knows its timeline entry (Shopify's event verb and message). Which webhooks and
 emails an event causes is decided by the service layer's outbox mapping, not here.
+
+``StatusReached`` events are derived, not facts: the order returns them with the facts that moved
+its statuses (``Order.take_events``), and they have no timeline entry of their own.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ class OrderEvent:
     author: str | None = None
 
     verb = "update"
+    on_timeline = True
 
     def message(self, order_name: str) -> str:
         return f"{order_name} was updated."
@@ -335,3 +339,28 @@ class ShipmentUpdated(OrderEvent):
 
     def arguments(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.status}
+
+
+@dataclass(frozen=True)
+class StatusReached(OrderEvent):
+    """The order's facts brought it to a derived status (see ``status.reached``).
+
+    The payment or shipment that did it has its own timeline entry, so this has none; it
+    stands for Shopify's orders/paid, orders/fulfilled and orders/partially_fulfilled."""
+
+    on_timeline = False
+
+
+@dataclass(frozen=True)
+class OrderPaid(StatusReached):
+    verb = "paid"
+
+
+@dataclass(frozen=True)
+class OrderFulfilled(StatusReached):
+    verb = "fulfilled"
+
+
+@dataclass(frozen=True)
+class OrderPartiallyFulfilled(StatusReached):
+    verb = "partially_fulfilled"

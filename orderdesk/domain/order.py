@@ -28,6 +28,7 @@ from .fulfillments import Fulfillment
 from .money import Money, MoneyBag
 from .payments import Transaction, payment_totals
 from .refunds import Refund, shipping_maximum
+from .status import Standing
 from .tags import parse_tags
 from .terms import PaymentTerms
 
@@ -212,6 +213,9 @@ class Order:
     fulfillment_orders: list[FulfillmentOrder] | None = None
     payment_terms: PaymentTerms | None = None
     events: list[OrderEvent] = field(default_factory=list)
+    # The statuses as of the last ``take_events`` (or the load for a change, or placing): what
+    # the next take compares with. None: not loaded for a change.
+    settled: Standing | None = field(default=None, repr=False, compare=False)
 
     # --- derived statuses -------------------------------------------------
 
@@ -230,6 +234,29 @@ class Order:
     @property
     def display_name(self) -> str:
         return self.name or "(new order)"
+
+    # --- what happened --------------------------------------------------------
+
+    def standing(self) -> Standing:
+        return Standing(paid=self.financial_status == "paid", fulfillment=self.fulfillment_status)
+
+    def settle(self, standing: Standing | None = None) -> None:
+        """Start reporting changes from here (``standing``, else the statuses as they are now)."""
+        self.settled = standing if standing is not None else self.standing()
+
+    def take_events(self) -> list[OrderEvent]:
+        """The events since the last take, followed by the statuses they brought the order to
+        (``status.reached``: paid, fulfilled, partially fulfilled); the next take starts from here.
+
+        Raises RuntimeError for an order that was not loaded for a change (nothing to compare with).
+        """
+        if self.settled is None:
+            raise RuntimeError("the order was not loaded for a change, so its changes are unknown")
+        happened, self.events = self.events, []
+        before, self.settled = self.settled, self.standing()
+        if not happened:
+            return []  # statuses move only with facts, and every fact is an event
+        return happened + status.reached(before, self.settled, happened[-1].at)
 
     # --- staff actions ----------------------------------------------------
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from . import status
+from .customer import Customer
 from .errors import InvalidInput
 from .events import FulfillmentRecorded, OrderPlaced, PaymentRecorded
 from .fulfillments import Fulfillment
@@ -21,16 +24,110 @@ HUNDRED = Decimal(100)
 
 @dataclass
 class TransactionSpec:
-    """A payment fact given on create; ``amount`` (presentment money) defaults to the order total."""
+    """A payment given on create; ``amount`` (presentment money) defaults to the order total.
+
+    ``status`` None: none was given, so a gateway that processes payments is asked to charge
+    it (services decide which gateways do); a payment only recorded is a success.
+    """
 
     kind: str
-    status: str = "success"
+    status: str | None = "success"
     amount: Money | None = None
     gateway: str = "manual"
     authorization: str | None = None
     test: bool = False
     message: str | None = None
     error_code: str | None = None
+    credit_card_number: str | None = None
+
+
+@dataclass(frozen=True)
+class TermsSpec:
+    """Payment terms given on create; they are issued when the order is placed."""
+
+    type: str
+    due_in_days: int | None = None
+    fixed_due_at: datetime | None = None
+
+    def issue(self, at: datetime) -> PaymentTerms:
+        return PaymentTerms(type=self.type, issued_at=at, due_in_days=self.due_in_days, fixed_due_at=self.fixed_due_at)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What the catalog says about a variant a line names; ``price`` is in shop money."""
+
+    price: Decimal
+    title: str
+    product_title: str
+    product_id: int | None = None
+    sku: str | None = None
+    vendor: str | None = None
+    grams: int | None = None
+    requires_shipping: bool | None = None
+    taxable: bool | None = None
+    fulfillment_service: str | None = None
+    inventory_management: str | None = None
+
+
+@dataclass
+class NewLine:
+    """A line as the client asked for it; what it leaves out comes from its variant (``with_catalog``).
+
+    ``price`` None: the variant's price."""
+
+    quantity: int
+    variant_id: int | None = None
+    price: MoneyBag | None = None
+    title: str | None = None
+    variant_title: str | None = None
+    sku: str | None = None
+    vendor: str | None = None
+    product_id: int | None = None
+    grams: int | None = None
+    requires_shipping: bool | None = None
+    taxable: bool | None = None
+    gift_card: bool = False
+    fulfillment_service: str | None = None
+    properties: list[dict[str, Any]] = field(default_factory=list)
+    tax_lines: list[TaxLine] = field(default_factory=list)
+
+    def item(self, variant: Variant | None, currency: str, presentment_currency: str, rate: Decimal) -> LineItem:
+        """The line item, taking from ``variant`` what the client left out."""
+        price = self.price
+        if price is None:
+            if variant is None:
+                raise InvalidInput("a line item needs a variant_id, or a title and a price", field="line_items")
+            # The catalog price is in shop money; present it at the order's rate.
+            price = MoneyBag(Money(variant.price, currency).rounded(), Money(variant.price / rate, presentment_currency).rounded())
+
+        def pick(given: Any, name: str, default: Any) -> Any:
+            if given is not None:
+                return given
+            known = getattr(variant, name) if variant is not None else None
+            return known if known is not None else default
+
+        variant_title = self.variant_title
+        if variant_title is None and variant is not None and variant.title != "Default Title":
+            variant_title = variant.title
+        return LineItem(
+            title=self.title or (variant.product_title if variant is not None else ""),
+            variant_title=variant_title,
+            sku=pick(self.sku, "sku", None),
+            vendor=pick(self.vendor, "vendor", None),
+            product_id=pick(self.product_id, "product_id", None),
+            variant_id=self.variant_id,
+            quantity=self.quantity,
+            price=price,
+            grams=pick(self.grams, "grams", 0),
+            requires_shipping=pick(self.requires_shipping, "requires_shipping", True),
+            taxable=pick(self.taxable, "taxable", True),
+            gift_card=self.gift_card,
+            fulfillment_service=pick(self.fulfillment_service, "fulfillment_service", "manual"),
+            variant_inventory_management=variant.inventory_management if variant is not None else None,
+            properties=self.properties,
+            tax_lines=self.tax_lines,
+        )
 
 
 @dataclass
@@ -39,7 +136,9 @@ class NewOrder:
 
     currency: str
     presentment_currency: str
-    line_items: list[LineItem]
+    line_items: list[LineItem] = field(default_factory=list)
+    # Lines still to complete from the catalog (``with_catalog`` makes them line items).
+    lines: list[NewLine] = field(default_factory=list)
     shipping_lines: list[ShippingLine] = field(default_factory=list)
     tax_lines: list[TaxLine] = field(default_factory=list)
     discount_codes: list[DiscountCode] = field(default_factory=list)
@@ -51,8 +150,34 @@ class NewOrder:
     fulfillment_location_id: int | None = None
     fulfillment_tracking: dict[str, Any] = field(default_factory=dict)
     taxes_included: bool = False
-    payment_terms: PaymentTerms | None = None
+    payment_terms: TermsSpec | None = None
+    processed_at: datetime | None = None  # when it was really placed, for imported orders
+    # The customer as given: an existing one by id, or contact details to find or add one by.
+    customer: Customer | None = None
+    inventory_behaviour: str = "bypass"  # bypass | decrement_ignoring_policy | decrement_obeying_policy
+    send_receipt: bool = False
+    send_fulfillment_receipt: bool = False
+    # Contact details, addresses, tags, notes and provenance, as the Order takes them.
     details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def variant_ids(self) -> list[int]:
+        """The catalog variants the lines still to complete name."""
+        return [line.variant_id for line in self.lines if line.variant_id is not None]
+
+
+def with_catalog(new: NewOrder, variants: Mapping[int, Variant]) -> NewOrder:
+    """The order with its lines completed from their variants (``variants`` by id).
+
+    Raises InvalidInput for a line naming a variant that does not exist.
+    """
+    items = []
+    for asked in new.lines:
+        variant = variants.get(asked.variant_id) if asked.variant_id is not None else None
+        if asked.variant_id is not None and variant is None:
+            raise InvalidInput(f"variant {asked.variant_id} does not exist", field="line_items")
+        items.append(asked.item(variant, new.currency, new.presentment_currency, new.rate))
+    return replace(new, line_items=[*new.line_items, *items], lines=[])
 
 
 def _zero(new: NewOrder) -> MoneyBag:
@@ -179,11 +304,12 @@ def _transaction(spec: TransactionSpec, new: NewOrder, total: MoneyBag, at: date
     else:
         if spec.amount.currency != new.presentment_currency:
             raise InvalidInput("transaction currency must be the order's presentment currency", field="transactions")
-        shop = Money(spec.amount.amount * new.rate, new.currency).rounded()
-        amount = MoneyBag(shop, spec.amount)
+        presentment = Money.parse(spec.amount.amount, new.presentment_currency, field="transactions")
+        shop = Money(presentment.amount * new.rate, new.currency).rounded()
+        amount = MoneyBag(shop, presentment)
     return Transaction(
         kind=spec.kind,
-        status=spec.status,
+        status=spec.status or "success",
         amount=amount,
         gateway=spec.gateway,
         authorization=spec.authorization,
@@ -210,12 +336,15 @@ def _check_transactions(transactions: list[Transaction]) -> None:
             raise InvalidInput("transaction amounts must be greater than zero", field="transactions")
 
 
-def place_order(new: NewOrder, *, at: datetime, token: str, processed_at: datetime | None = None) -> Order:
+def place_order(new: NewOrder, *, at: datetime, token: str) -> Order:
     """Build a new order from what the client gave, with totals and its first events.
 
-    Raises InvalidInput for an order without lines, tax lines given on both the order and
-    its lines, or payment facts that contradict each other.
+    Raises InvalidInput for payment terms that do not exist, an order without lines, tax
+    lines given on both the order and its lines, or payment facts that contradict each other.
     """
+    terms = new.payment_terms.issue(at) if new.payment_terms is not None else None
+    if new.lines:
+        raise ValueError("complete the lines from the catalog first (with_catalog)")
     if not new.line_items:
         raise InvalidInput("Line items must have at least one item", field="line_items")
     if new.tax_lines and any(line.tax_lines for line in new.line_items):
@@ -258,14 +387,16 @@ def place_order(new: NewOrder, *, at: datetime, token: str, processed_at: dateti
         taxes_included=new.taxes_included,
         totals=totals,
         created_at=at,
-        processed_at=processed_at or at,
+        processed_at=new.processed_at or at,
         updated_at=at,
         token=token,
         transactions=transactions,
         fulfillments=fulfillments,
-        payment_terms=new.payment_terms,
+        payment_terms=terms,
         **new.details,
     )
+    # A new order was nothing before: being placed paid or fulfilled is news too.
+    order.settle(status.UNPLACED)
     order.events.append(OrderPlaced(at=at, author=new.details.get("source_name")))
     for t in transactions:
         order.events.append(PaymentRecorded.of(t, at))

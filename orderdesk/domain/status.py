@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .events import OrderFulfilled, OrderPaid, OrderPartiallyFulfilled, StatusReached
 from .fulfillments import Fulfillment
 from .payments import Transaction, payment_totals
 
@@ -79,3 +82,32 @@ def line_fulfillment_status(line: LineItem, fulfilled: int) -> str | None:
     if fulfilled <= 0:
         return None
     return "fulfilled" if fulfilled >= line.quantity else "partial"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The derived statuses whose changes are announced (Shopify's orders/paid, orders/fulfilled
+    and orders/partially_fulfilled webhooks)."""
+
+    paid: bool
+    fulfillment: str | None
+
+
+# Where every order starts: nothing paid, nothing shipped.
+UNPLACED = Standing(paid=False, fulfillment=None)
+
+
+def reached(before: Standing, after: Standing, at: datetime) -> list[StatusReached]:
+    """The statuses a change brought the order to, in the order Shopify announces them.
+
+    Paid counts when the order was not paid before; a fulfillment status whenever it moved to
+    fulfilled or partial (cancelling one of two shipments takes a fulfilled order back to partial)."""
+    events: list[StatusReached] = []
+    if after.paid and not before.paid:
+        events.append(OrderPaid(at=at))
+    if after.fulfillment != before.fulfillment:
+        if after.fulfillment == "fulfilled":
+            events.append(OrderFulfilled(at=at))
+        elif after.fulfillment == "partial":
+            events.append(OrderPartiallyFulfilled(at=at))
+    return events

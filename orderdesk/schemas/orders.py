@@ -1,14 +1,24 @@
-"""Order input as Shopify clients send it (POST and PUT bodies)."""
+"""Order input as Shopify clients send it (POST and PUT bodies), and the domain values it
+stands for: ``new_order`` (a placed order) and ``order_changes`` (a PUT)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from ..domain import money
+from ..domain.customer import Customer
 from ..domain.errors import InvalidInput
-from ..domain.money import DECIMAL_STRING, to_decimal
+from ..domain.money import DECIMAL_STRING, MoneyBag, check_currency, to_decimal
+from ..domain.order import DiscountCode, ShippingLine, TaxLine
+from ..domain.placement import NewLine, NewOrder, TermsSpec, TransactionSpec
+from ..domain.shop import Shop
+from ..domain.tags import parse_tags
+from ..domain.tracking import tracking_urls
 
 # Every field of Shopify's order resource. Clients (the ShopifyAPI package among them) send
 # back whole objects, so read-only fields among these are accepted and ignored; anything
@@ -385,3 +395,249 @@ class OrderUpdate(BaseModel):
     shipping_address: AddressIn | None = None
     buyer_accepts_marketing: bool | None = None
     customer: CustomerIn | None = None
+
+
+# --- the domain values a body stands for ---------------------------------------------------
+
+# A status given on create must be one of these (placement says which it can import).
+GIVEN_FINANCIAL_STATUSES = ("pending", "authorized", "paid", "refunded", "voided", "partially_paid", "partially_refunded")
+# Provenance fields the order only stores and echoes.
+PROVENANCE = (
+    "browser_ip",
+    "landing_site",
+    "landing_site_ref",
+    "referring_site",
+    "reference",
+    "source_identifier",
+    "source_url",
+    "po_number",
+    "cart_token",
+    "checkout_token",
+    "customer_locale",
+    "client_details",
+)
+
+
+class _Pricer:
+    """Reads client amounts in the order's presentment currency and pairs them with shop money."""
+
+    def __init__(self, shop: Shop, presentment: str) -> None:
+        self.shop = shop
+        self.presentment = presentment
+        self.rate = shop.rate(presentment)
+
+    def bag(self, value: Any, money_set: MoneySetIn | None, field: str) -> MoneyBag:
+        if money_set is not None:
+            shop_money = money_set.shop_money
+            pres_money = money_set.presentment_money
+            if shop_money.currency_code != self.shop.currency or pres_money.currency_code != self.presentment:
+                raise InvalidInput(
+                    f"{field} currencies must be {self.shop.currency} (shop) and {self.presentment} (presentment)",
+                    field=field,
+                )
+            return MoneyBag(
+                money.Money.parse(shop_money.amount, self.shop.currency, field=field),
+                money.Money.parse(pres_money.amount, self.presentment, field=field),
+            )
+        amount = money.Money.parse(value if value is not None else 0, self.presentment, field=field)
+        if amount.amount < 0:
+            raise InvalidInput(f"{field} must not be negative", field=field)
+        return self.shop.in_both(amount)
+
+    def tax_lines(self, lines: list[TaxLineIn], field: str) -> list[TaxLine]:
+        return [TaxLine(t.title, t.rate, self.bag(t.price, t.price_set, field), t.channel_liable) for t in lines]
+
+    def discount_code(self, d: DiscountCodeIn) -> DiscountCode:
+        if d.type == "percentage":
+            zero = self.shop.in_both(money.Money.zero(self.presentment))
+            return DiscountCode(code=d.code, amount=zero, type="percentage", value=to_decimal(d.amount, field="discount_codes"))
+        return DiscountCode(code=d.code, amount=self.bag(d.amount, None, "discount_codes"), type=d.type)
+
+
+def _time(value: str, shop: Shop, field: str) -> datetime:
+    """An ISO-8601 timestamp; one without an offset is in the shop's time zone."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"{field} is not an ISO-8601 timestamp", field=field) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(shop.iana_timezone))
+    return parsed
+
+
+def _address(value: AddressIn | None) -> dict[str, Any] | None:
+    return value.to_dict() if value is not None else None
+
+
+def _line(item: LineItemIn, pricer: _Pricer) -> NewLine:
+    given_price = item.price is not None or item.price_set is not None
+    return NewLine(
+        quantity=item.quantity,
+        variant_id=item.variant_id,
+        price=pricer.bag(item.price, item.price_set, "line_items") if given_price else None,
+        title=item.title,
+        variant_title=item.variant_title,
+        sku=item.sku,
+        vendor=item.vendor,
+        product_id=item.product_id,
+        grams=item.grams,
+        requires_shipping=item.requires_shipping,
+        taxable=item.taxable,
+        gift_card=item.gift_card,
+        fulfillment_service=item.fulfillment_service,
+        properties=[p.model_dump() for p in item.properties],
+        tax_lines=pricer.tax_lines(item.tax_lines, "line_items"),
+    )
+
+
+def _transaction(tx: TransactionIn, presentment: str) -> TransactionSpec:
+    card = tx.credit_card_number or (tx.payment_details or {}).get("credit_card_number")
+    return TransactionSpec(
+        kind=tx.kind,
+        status=tx.status,
+        # The currency's decimals are checked where the payment is recorded or charged.
+        amount=None if tx.amount is None else money.Money(to_decimal(tx.amount, field="transactions"), presentment),
+        gateway=tx.gateway,
+        authorization=tx.authorization,
+        test=tx.test,
+        message=tx.message,
+        error_code=tx.error_code,
+        credit_card_number=card,
+    )
+
+
+def _terms(given: PaymentTermsIn | None, shop: Shop) -> TermsSpec | None:
+    if given is None:
+        return None
+    kind = given.payment_terms_type.strip().lower()
+    due_at = None
+    if given.payment_schedules and given.payment_schedules[0].due_at:
+        due_at = _time(given.payment_schedules[0].due_at, shop, "payment_terms")
+    return TermsSpec(type=kind, due_in_days=given.due_in_days if kind == "net" else None, fixed_due_at=due_at if kind == "fixed" else None)
+
+
+def _tracking(f: FulfillmentIn | None) -> dict[str, Any]:
+    if f is None:
+        return {}
+    numbers = f.tracking_numbers or ([f.tracking_number] if f.tracking_number else [])
+    urls = f.tracking_urls or ([f.tracking_url] if f.tracking_url else [])
+    return {
+        "tracking_company": f.tracking_company,
+        "tracking_numbers": numbers,
+        "tracking_urls": tracking_urls(f.tracking_company, numbers, urls),
+    }
+
+
+def _customer(given: CustomerIn | None) -> Customer | None:
+    if given is None:
+        return None
+    return Customer(
+        id=given.id,
+        email=given.email,
+        first_name=given.first_name,
+        last_name=given.last_name,
+        phone=given.phone,
+        tags=given.tags or "",
+        note=given.note,
+        accepts_marketing=bool(given.accepts_marketing),
+    )
+
+
+def new_order(data: OrderCreate, shop: Shop) -> NewOrder:
+    """The order a validated POST body asks for, in domain values: money in the order's
+    presentment currency paired with shop money at the shop's rate, timestamps in the shop's
+    time zone, tags, payment terms and tracking. Lines keep what the catalog is to fill in.
+
+    Raises InvalidInput for an unknown currency or one without an exchange rate, an unknown
+    financial status, and amounts, timestamps or tags that do not parse.
+    """
+    presentment = check_currency(data.presentment_currency or data.currency or shop.currency, field="currency")
+    if data.presentment_currency and data.currency and check_currency(data.currency) not in (shop.currency, presentment):
+        raise InvalidInput(f"currency must be the shop currency {shop.currency}", field="currency")
+    pricer = _Pricer(shop, presentment)
+    if data.financial_status is not None and data.financial_status not in GIVEN_FINANCIAL_STATUSES:
+        raise InvalidInput(f"financial_status {data.financial_status!r} is not a financial status", field="financial_status")
+    processed_at = _time(data.processed_at, shop, "processed_at") if data.processed_at else None
+    details: dict[str, Any] = {
+        "email": data.email.strip() if data.email else (data.customer.email if data.customer and data.customer.email else None),
+        "phone": data.phone,
+        "note": data.note,
+        "tags": parse_tags(data.tags),
+        "note_attributes": [a.model_dump() for a in data.note_attributes],
+        "billing_address": _address(data.billing_address),
+        "shipping_address": _address(data.shipping_address),
+        "tax_exempt": data.tax_exempt,
+        "buyer_accepts_marketing": data.buyer_accepts_marketing,
+        "test": data.test,
+        "source_name": data.source_name or "api",
+        "confirmation_number": data.confirmation_number,
+        "extra": {k: getattr(data, k) for k in PROVENANCE if getattr(data, k) is not None},
+    }
+    if data.name:
+        details["name"] = data.name
+        details["extra"]["custom_name"] = True
+    fulfillment = data.fulfillments[0] if data.fulfillments else None
+    return NewOrder(
+        currency=shop.currency,
+        presentment_currency=presentment,
+        rate=pricer.rate,
+        lines=[_line(item, pricer) for item in data.line_items],
+        shipping_lines=[
+            ShippingLine(
+                title=s.title,
+                price=pricer.bag(s.price, s.price_set, "shipping_lines"),
+                code=s.code,
+                source=s.source,
+                carrier_identifier=s.carrier_identifier,
+                phone=s.phone,
+                tax_lines=pricer.tax_lines(s.tax_lines, "shipping_lines"),
+            )
+            for s in data.shipping_lines
+        ],
+        tax_lines=pricer.tax_lines(data.tax_lines, "tax_lines"),
+        discount_codes=[pricer.discount_code(d) for d in data.discount_codes],
+        transactions=[_transaction(tx, presentment) for tx in data.transactions],
+        financial_status=data.financial_status,
+        payment_terms=_terms(data.payment_terms, shop),
+        fulfillment_status=data.fulfillment_status,
+        fulfillment_location_id=fulfillment.location_id if fulfillment else None,
+        fulfillment_tracking=_tracking(fulfillment),
+        taxes_included=data.taxes_included,
+        processed_at=processed_at,
+        customer=_customer(data.customer),
+        inventory_behaviour=data.inventory_behaviour,
+        send_receipt=data.send_receipt,
+        send_fulfillment_receipt=data.send_fulfillment_receipt,
+        details=details,
+    )
+
+
+def order_from_body(body: Any, shop: Shop) -> NewOrder:
+    """``new_order`` for an order body (what is inside ``{"order": ...}``), validated here: for
+    the CLI, benchmarks and tests; the route validates first, to refuse a bad body before it
+    looks at the Idempotency-Key."""
+    return new_order(OrderCreate.model_validate(body), shop)
+
+
+def order_changes(body: dict[str, Any]) -> dict[str, Any]:
+    """The changes a PUT body makes to the writable fields (``Order.update_details`` takes
+    them); read-only fields are ignored. Shopify only lets PUT remove the customer, so a
+    customer object is ignored too and ``"customer": null`` becomes ``customer_id: None``."""
+    writable = {k: body[k] for k in WRITABLE_ON_UPDATE if k in body}
+    data = OrderUpdate.model_validate(writable)
+    changes: dict[str, Any] = {}
+    for name in writable:
+        if name == "customer":
+            if writable["customer"] is None:
+                changes["customer_id"] = None
+        elif name == "tags":
+            changes["tags"] = parse_tags(data.tags)
+        elif name == "note_attributes":
+            changes["note_attributes"] = [a.model_dump() for a in data.note_attributes or []]
+        elif name == "shipping_address":
+            changes["shipping_address"] = _address(data.shipping_address)
+        elif name == "buyer_accepts_marketing":
+            changes[name] = bool(data.buyer_accepts_marketing)
+        else:
+            changes[name] = getattr(data, name)
+    return changes

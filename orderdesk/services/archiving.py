@@ -44,11 +44,10 @@ def auto_archive(services: Services, order_id: int, *, queued_at: datetime | Non
         if decision.archivable and queued_at is not None and _reopened_since(uow, order_id, queued_at):
             decision = Decision(False, "staff reopened the order after it became archivable")
         if decision.archivable:
-            was = (order.financial_status == "paid", order.fulfillment_status)
             order.close(at, author=AUTHOR)
             order.events[-1] = OrderAutoArchived(at=at, author=AUTHOR, reason=decision.reason)
             uow.orders.save(order)
-            outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1])
+            outbox.record(uow, order, shop, at)
         elif halfway(order) and uow.timeline.last_reason(order_id, OrderNotAutoArchived.verb) != decision.reason:
             # Say once per reason why the order stays open, so nobody has to guess.
             order.events.append(OrderNotAutoArchived(at=at, author=AUTHOR, reason=decision.reason))

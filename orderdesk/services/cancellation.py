@@ -33,7 +33,6 @@ def cancel_order(
     with writing(services, uow) as uow:
         order = load_for_change(uow, services, caller, order_id, fulfillment_orders=True)
         author = caller.name
-        was = (order.financial_status == "paid", order.fulfillment_status)
         order.check_cancellable(reason or "other")
         fulfillment_orders.check_cancellable(order)
         voids = [
@@ -64,7 +63,6 @@ def cancel_order(
             done_refund,
             [],
             at,
-            was,
             lines_changed=True,
             emails=["order_cancelled"] if email else [],
             transactions=voids,

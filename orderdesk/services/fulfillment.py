@@ -65,7 +65,6 @@ def _commit(
     services: Services,
     order: Order,
     at: datetime,
-    was: str | None,
     *,
     new_fulfillments=(),
     changed_fulfillments=(),
@@ -111,16 +110,7 @@ def _commit(
     ]
     rows += [outbox.webhook(topic, order.id, {"fulfillment_order": fulfillment_order_json(order, fo, shop)}, at) for topic, fo in fo_topics]
     emails = ["shipping_confirmation" for f in new_fulfillments if f.notify_customer]
-    outbox.record(
-        uow,
-        order,
-        shop,
-        at,
-        was_paid=None if order.financial_status != "paid" else True,
-        was_fulfillment=was,
-        extra_rows=rows,
-        emails=emails,
-    )
+    outbox.record(uow, order, shop, at, extra_rows=rows, emails=emails)
 
 
 def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) -> None:
@@ -199,7 +189,6 @@ def create_fulfillment(
                 raise InvalidInput("all fulfillment orders must belong to one order", field="line_items_by_fulfillment_order")
             order_id = order_ids.pop()
         order = _load(uow, services, caller, order_id)
-        was = order.fulfillment_status
         if legacy_lines is not None or not requests:
             pairs = fulfillments.legacy_requests(order, legacy_lines)
         else:
@@ -216,7 +205,7 @@ def create_fulfillment(
             notify_customer=notify_customer,
             author=caller.name,
         )
-        _commit(uow, services, order, at, was, new_fulfillments=[f])
+        _commit(uow, services, order, at, new_fulfillments=[f])
     return order, f
 
 
@@ -263,12 +252,11 @@ def cancel_fulfillment(
         if owner is None or (order_id is not None and owner != order_id):
             raise NotFound("Not Found")
         order = _load(uow, services, caller, owner)
-        was = order.fulfillment_status
         f = _fulfillment(order, fulfillment_id)
         check_kinds(uow, caller, _fulfillment_order_of(order, f), "write")
         fulfillments.cancel_fulfillment(order, f, at, caller.name)
         _forget_deleted_services(uow, order, at)
-        _commit(uow, services, order, at, was, changed_fulfillments=[f])
+        _commit(uow, services, order, at, changed_fulfillments=[f])
     return order, f
 
 
@@ -296,7 +284,7 @@ def update_tracking(
         f.tracking_urls = carrier_urls(f.tracking_company, f.tracking_numbers, tracking.urls) or f.tracking_urls
         f.updated_at = at
         order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status="tracking_updated"))
-        _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
+        _commit(uow, services, order, at, changed_fulfillments=[f])
         if notify_customer and order.email:
             uow.outbox.add_many([outbox.email("shipping_update", order, at, fulfillment_id=f.id)])
     return order, f
@@ -324,7 +312,7 @@ def add_shipment_event(
         f.updated_at = at
         order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status=status))
         row = uow.orders.add_fulfillment_event(order.id, f.id, values, at)
-        _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
+        _commit(uow, services, order, at, changed_fulfillments=[f])
         uow.outbox.add_many([outbox.webhook("fulfillment_events/create", order.id, fulfillment_event_json(row, services.shop()), at)])
         template = {"out_for_delivery": "out_for_delivery", "delivered": "delivered", "in_transit": "shipping_update"}.get(status)
         if template and order.email:
@@ -353,7 +341,6 @@ def act(
     at = services.clock.now()
     with writing(services, uow) as uow:
         order = _load(uow, services, caller, uow.orders.order_id_for_fulfillment_order(fo_id))
-        was = order.fulfillment_status
         fo = fulfillment_orders.fulfillment_order(order, fo_id)
         check_kinds(uow, caller, [fo], "write")
         author = caller.name
@@ -411,7 +398,7 @@ def act(
             topics = [(FO_TOPICS["moved"], fo)]
         else:
             raise InvalidInput(f"unknown action {action}", field="action")
-        _commit(uow, services, order, at, was, fo_topics=topics, splits=splits)
+        _commit(uow, services, order, at, fo_topics=topics, splits=splits)
     return order, fo, extra
 
 
@@ -466,7 +453,7 @@ def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
         for fo in due:
             fo.mark_open(at)
             fulfillment_orders.note_change(order, fo, "scheduled_released", at, "orderdesk")
-        _commit(uow, services, order, at, order.fulfillment_status, fo_topics=[(FO_TOPICS["scheduled_released"], fo) for fo in due])
+        _commit(uow, services, order, at, fo_topics=[(FO_TOPICS["scheduled_released"], fo) for fo in due])
 
 
 def shipment_events(services: Services, order_id: int, fulfillment_id: int, *, caller: Caller) -> list[Any]:

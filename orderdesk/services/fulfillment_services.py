@@ -216,7 +216,6 @@ def act(
     at = services.clock.now()
     with writing(services, uow) as uow:
         order = fo_service._load(uow, services, caller, uow.orders.order_id_for_fulfillment_order(fo_id))
-        was = order.fulfillment_status
         fo = fulfillment_orders.fulfillment_order(order, fo_id)
         # A fulfillment order that landed at a service's location before the hook ran.
         routing.assign_services(order, uow.fulfillment_services.by_location())
@@ -254,7 +253,7 @@ def act(
         if message:
             detail = f"{detail} ({message})" if detail else message
         fulfillment_orders.note_change(order, fo, note, at, author, detail)
-        fo_service._commit(uow, services, order, at, was, fo_topics=topics)
+        fo_service._commit(uow, services, order, at, fo_topics=topics)
         if service is not None:
             uow.outbox.add_many(notices(service, action, order, fo, message, at))
     return order, fo, extra

@@ -31,7 +31,15 @@ def job(name: str, subject_id: int | None, payload: dict[str, Any], at: datetime
     return {"kind": "job", "topic": name, "subject_id": subject_id, "payload": payload, "created_at": at, "available_at": run_at}
 
 
-def webhook_topics(order: Order, new_events: list[ev.OrderEvent], *, was_paid: bool | None, was_fulfillment: str | None) -> list[str]:
+# Derived statuses the order reached, and the webhooks that announce them.
+STATUS_TOPICS = (
+    (ev.OrderPaid, "orders/paid"),
+    (ev.OrderFulfilled, "orders/fulfilled"),
+    (ev.OrderPartiallyFulfilled, "orders/partially_fulfilled"),
+)
+
+
+def webhook_topics(new_events: list[ev.OrderEvent]) -> list[str]:
     """Shopify's topics for what happened, in the order Shopify fires them."""
     topics: list[str] = []
     placed = any(isinstance(e, ev.OrderPlaced) for e in new_events)
@@ -39,14 +47,7 @@ def webhook_topics(order: Order, new_events: list[ev.OrderEvent], *, was_paid: b
         topics.append("orders/create")
     if any(isinstance(e, ev.OrderCancelled) for e in new_events):
         topics.append("orders/cancelled")
-    if order.financial_status == "paid" and was_paid is not True:
-        topics.append("orders/paid")
-    status = order.fulfillment_status
-    if status != was_fulfillment:
-        if status == "fulfilled":
-            topics.append("orders/fulfilled")
-        elif status == "partial":
-            topics.append("orders/partially_fulfilled")
+    topics += [topic for kind, topic in STATUS_TOPICS if any(isinstance(e, kind) for e in new_events)]
     if not placed:
         topics.append("orders/updated")
     return topics
@@ -58,17 +59,16 @@ def record(
     shop: Shop,
     at: datetime,
     *,
-    was_paid: bool | None = None,
-    was_fulfillment: str | None = None,
     emails: list[str] = (),
     extra_rows: list[dict[str, Any]] = (),
     webhooks: bool = True,
 ) -> None:
-    """Write the order's pending events to the timeline and the outbox, then clear them.
+    """Write the order's new events to the timeline and its webhooks (with the statuses it
+    reached: ``Order.take_events``), emails and ``extra_rows`` to the outbox.
 
     ``webhooks=False`` for events that change nothing a webhook receiver sees (a reminder sent).
     """
-    new_events, order.events = order.events, []
+    new_events = order.take_events()
     if not new_events:
         uow.outbox.add_many(list(extra_rows))
         return
@@ -86,12 +86,13 @@ def record(
                 "created_at": e.at,
             }
             for e in new_events
+            if e.on_timeline
         ]
     )
     rows = list(extra_rows) + auto_archive_check(order, shop, new_events, at)
     if webhooks:
         payload = order_json(order, shop)
-        topics = webhook_topics(order, new_events, was_paid=was_paid, was_fulfillment=was_fulfillment)
+        topics = webhook_topics(new_events)
         rows += [webhook(topic, order.id, payload, at) for topic in topics]
     for template in emails:
         if order.email:

@@ -214,16 +214,7 @@ def remind(services: Services, order_id: int, *, uow: UnitOfWork | None = None) 
         if order is None or order.cancelled_at is not None or order.total_outstanding <= 0 or not order.email:
             return False
         order.events.append(PaymentReminderQueued(at=at, amount=str(order.total_outstanding), currency=order.presentment_currency))
-        outbox.record(
-            uow,
-            order,
-            services.shop(),
-            at,
-            was_paid=False,
-            was_fulfillment=order.fulfillment_status,
-            emails=["payment_reminder"],
-            webhooks=False,
-        )
+        outbox.record(uow, order, services.shop(), at, emails=["payment_reminder"], webhooks=False)
     return True
 
 
@@ -233,7 +224,7 @@ def _schedule_expiry(tx: Transaction, order: Order, at: datetime) -> list[dict[s
     return [outbox.job("authorization_expiry", order.id, {"order_id": order.id, "transaction_id": tx.id}, at, tx.authorization_expires_at)]
 
 
-def _commit_payment(uow: UnitOfWork, services: Services, order: Order, new: list[Transaction], at: datetime, was) -> None:
+def _commit_payment(uow: UnitOfWork, services: Services, order: Order, new: list[Transaction], at: datetime) -> None:
     uow.orders.add_transactions(order.id, new)
     # Paid now: release awaiting-payment holds and fulfil automatically if the shop says so.
     fulfillment.automate(uow, services, order, at)
@@ -247,7 +238,7 @@ def _commit_payment(uow: UnitOfWork, services: Services, order: Order, new: list
     # Orders on payment terms get a receipt for each payment that arrives.
     paid_now = any(tx.succeeded and tx.kind in ("sale", "capture") for tx in new)
     emails = ["payment_receipt"] if paid_now and order.payment_terms is not None else []
-    outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1], extra_rows=rows, emails=emails)
+    outbox.record(uow, order, shop, at, extra_rows=rows, emails=emails)
 
 
 def create_transaction(
@@ -266,9 +257,8 @@ def create_transaction(
     at = services.clock.now()
     with writing(services, uow) as uow:
         order = load_for_change(uow, services, caller, order_id)
-        was = (order.financial_status == "paid", order.fulfillment_status)
         tx = run_transaction(order, spec, at, caller.name)
-        _commit_payment(uow, services, order, [tx], at, was)
+        _commit_payment(uow, services, order, [tx], at)
     return order, tx
 
 
@@ -288,12 +278,11 @@ def expire_authorizations(services: Services, order_id: int, *, uow: UnitOfWork 
         order = uow.orders.get(order_id, for_update=True, created_since=None)
         if order is None:
             return None
-        was = (order.financial_status == "paid", order.fulfillment_status)
         expired = order.expire_authorizations(at)
         if expired:
             uow.orders.mark_expired(expired)
             uow.orders.save(order)
-            outbox.record(uow, order, services.shop(), at, was_paid=was[0], was_fulfillment=was[1])
+            outbox.record(uow, order, services.shop(), at)
     return order
 
 

@@ -99,7 +99,6 @@ def commit_refund(
     refund: Refund | None,
     failed: list[Transaction],
     at: datetime,
-    was,
     *,
     lines_changed: bool,
     emails: list[str] = (),
@@ -118,7 +117,7 @@ def commit_refund(
         rows += [outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in failed]
     uow.orders.save(order, lines=lines_changed)
     emails = list(emails) + (["refund"] if refund is not None and refund.notify else [])
-    outbox.record(uow, order, shop, at, was_paid=was[0], was_fulfillment=was[1], emails=emails, extra_rows=rows)
+    outbox.record(uow, order, shop, at, emails=emails, extra_rows=rows)
 
 
 def create_refund(
@@ -135,11 +134,10 @@ def create_refund(
     at = services.clock.now()
     with writing(services, uow) as uow:
         order = load_for_change(uow, services, caller, order_id)
-        was = (order.financial_status == "paid", order.fulfillment_status)
         refund, failed = refund_with_stock(uow, order, request, at, caller.name)
         if refund is not None and refund.lines:
             uow.orders.load_fulfillment_orders(order)
             if fulfillment_orders.trim_to_owed(order, at):
                 uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
-        commit_refund(uow, services, order, refund, failed, at, was, lines_changed=refund is not None and bool(refund.lines))
+        commit_refund(uow, services, order, refund, failed, at, lines_changed=refund is not None and bool(refund.lines))
     return RefundOutcome(order, refund, failed)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from orderdesk.schemas.orders import OrderCreate
+from orderdesk.schemas.orders import order_from_body
 from orderdesk.services import orders as order_service
 from orderdesk.services.tokens import create_token, list_tokens, revoke_token
 from tests.builders import create_order, order_body
@@ -27,7 +27,7 @@ def client_with(app, token: str | None) -> TestClient:
 
 def old_order(services, days: int = 70):
     at = services.clock.now() - timedelta(days=days)
-    return order_service.create_order(services, OrderCreate.model_validate(order_body()), at=at)
+    return order_service.create_order(services, order_from_body(order_body(), services.shop()), at=at)
 
 
 def test_missing_token_is_401_with_shopify_message(app):

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from orderdesk.db import queries
 from orderdesk.domain.access import Caller
 from orderdesk.domain.errors import InvalidTransition
-from orderdesk.schemas.orders import OrderCreate
+from orderdesk.schemas.orders import order_changes, order_from_body
 from orderdesk.services import orders as order_service
 from tests.builders import create_order, order_body
 
@@ -60,7 +60,7 @@ def test_concurrent_puts_of_different_fields_lose_nothing(api, services, round_)
     order = create_order(api)
     results = run_together(
         [
-            (lambda name=name, value=value: order_service.update_order(services, order["id"], {name: value}, caller=T))
+            (lambda name=name, value=value: order_service.update_order(services, order["id"], order_changes({name: value}), caller=T))
             for name, value in FIELD_CHANGES.items()
         ]
     )
@@ -149,7 +149,7 @@ def test_concurrent_creates_get_distinct_consecutive_numbers(api, services):
     results = run_together(
         [
             lambda i=i: order_service.create_order(
-                services, OrderCreate.model_validate(order_body(email=f"buyer{i}@example.com", customer=None))
+                services, order_from_body(order_body(email=f"buyer{i}@example.com", customer=None), services.shop())
             )
             for i in range(n)
         ]
@@ -169,8 +169,8 @@ def test_concurrent_creates_for_the_same_new_customer_share_one_customer(api, se
         [
             lambda: order_service.create_order(
                 services,
-                OrderCreate.model_validate(
-                    order_body(email="same@example.com", customer={"first_name": "Sam", "email": "same@example.com"})
+                order_from_body(
+                    order_body(email="same@example.com", customer={"first_name": "Sam", "email": "same@example.com"}), services.shop()
                 ),
             )
             for _ in range(n)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from orderdesk.db import tables as t
-from orderdesk.schemas.orders import OrderCreate
+from orderdesk.schemas.orders import order_from_body
 from orderdesk.services import orders as order_service
 from tests.builders import create_order, order_body
 
@@ -21,7 +21,7 @@ URL = r"http://testserver/admin/api/2024-10/orders\.json\?limit=2&page_info=[A-Z
 
 def place(services, minutes_ago: int, **overrides):
     at = (services.clock.now() - timedelta(minutes=minutes_ago)).replace(microsecond=0)
-    return order_service.create_order(services, OrderCreate.model_validate(order_body(**overrides)), at=at)
+    return order_service.create_order(services, order_from_body(order_body(**overrides), services.shop()), at=at)
 
 
 @pytest.fixture

@@ -216,15 +216,21 @@ def test_cancelled_fulfillments_do_not_count_as_fulfilled():
 
 
 def test_no_restock_fits_any_line_state():
-    order = place()
-    fulfil(order, b101=2)
-    refunds.plan(order, RefundRequest(lines=(LineRequest(BOOTS, 3, "no_restock"),)))
+    unshipped, partly, shipped = place(), place(), place()
+    fulfil(partly, b101=2)
+    fulfil(shipped, b101=3)
+    for order in (unshipped, partly, shipped):
+        p = refunds.plan(order, RefundRequest(lines=(LineRequest(BOOTS, 3, "no_restock"),)))
+        assert [(rl.line_item_id, rl.quantity, rl.restock_type) for rl in p.lines] == [(BOOTS, 3, "no_restock")]
 
 
 def test_cancel_after_earlier_unfulfilled_refunds_counts_what_is_left():
     order = place()
     apply(order, RefundRequest(lines=(LineRequest(BOOTS, 2, "cancel"),)))
-    refunds.plan(order, RefundRequest(lines=(LineRequest(BOOTS, 1, "cancel"),)))
+    p = refunds.plan(order, RefundRequest(lines=(LineRequest(BOOTS, 1, "cancel"),)))
+    assert [(rl.quantity, rl.restock_type) for rl in p.lines] == [(1, "cancel")]
+    with pytest.raises(InvalidInput):  # one of the three boots is left, not two
+        refunds.plan(order, RefundRequest(lines=(LineRequest(BOOTS, 2, "cancel"),)))
 
 
 def test_the_unfulfilled_item_can_still_be_cancelled_after_the_fulfilled_ones_were_returned():

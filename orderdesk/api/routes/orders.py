@@ -12,7 +12,7 @@ from ...db.queries import Cursor, OrderFilter
 from ...representation.common import only_fields
 from ...representation.events import event_json
 from ...representation.orders import order_json
-from ...schemas.orders import OrderCreate
+from ...schemas.orders import OrderCreate, new_order, order_changes
 from ...services import cancellation
 from ...services import diagnosis as diagnosis_service
 from ...services import orders as order_service
@@ -129,7 +129,7 @@ def create_order(request: Request, body: Any = Depends(json_body), principal: Pr
     data = OrderCreate.model_validate(unwrap(body, "order"))
 
     def work(uow):
-        order = order_service.create_order(services, data, caller=principal, uow=uow)
+        order = order_service.create_order(services, new_order(data, services.shop()), caller=principal, uow=uow)
         return 201, {"order": order_json(order, services.shop())}
 
     return respond(request, principal, work)
@@ -143,7 +143,7 @@ def update_order(
     data = unwrap(body, "order")
     if "id" in data and data["id"] not in (None, order_id):
         raise ApiError(422, {"id": ["does not match the order in the path"]})
-    order = order_service.update_order(services, order_id, data, caller=principal)
+    order = order_service.update_order(services, order_id, order_changes(data), caller=principal)
     if order.customer is None and order.customer_id is not None:
         order = order_service.get_order(services, order_id, caller=principal)
     return {"order": order_json(order, services.shop())}
