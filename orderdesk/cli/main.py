@@ -247,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "shop" and args.shop_command == "rates":
         from ..services import setup
 
-        services = _services(args.database_url)
+        services = _services(_location(args.database_url, create=False))
         saved = setup.set_exchange_rates(services, _rates(args.rate)) if args.rates_command == "set" else services.shop().exchange_rates
         for code, rate in sorted(saved.items()):
             print(f"{code}={rate}")

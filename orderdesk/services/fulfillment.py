@@ -490,7 +490,7 @@ def delete_shipment_event(
         f.shipment_status = left[-1]["status"] if left else None
         f.updated_at = at
         order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status=f"{row['status']} scan removed"))
-        _commit(uow, services, order, at, order.fulfillment_status, changed_fulfillments=[f])
+        _commit(uow, services, order, at, changed_fulfillments=[f])
         uow.outbox.add_many([outbox.webhook("fulfillment_events/delete", order.id, fulfillment_event_json(row, services.shop()), at)])
 
 
@@ -508,4 +508,4 @@ def set_deadline(services: Services, fo_ids: list[int], deadline: datetime, *, c
         check_kinds(uow, caller, [fo for _, fo in changes], "write")
         fulfillment_deadlines.set_deadline(changes, deadline, at, caller.name)
         for order in orders.values():
-            _commit(uow, services, order, at, order.fulfillment_status)
+            _commit(uow, services, order, at)
