@@ -160,7 +160,7 @@ def test_fulfill_items_refuses_bad_quantities_and_links_next_to_the_field_and_sh
     page.get_by_role("button", name="Fulfill items").click()
     error = page.locator("#quantities-error")
     error.wait_for()
-    assert "3 remain" in error.inner_text()
+    assert "Cannot fulfill 5 of Big Brown Bear Boots: 3 remain" in error.inner_text()  # the item's name, not its id
     assert page.get_by_label("Big Brown Bear Boots").input_value() == "5"  # what the member typed stays
 
     page.get_by_label("Big Brown Bear Boots").fill("two")
@@ -349,7 +349,7 @@ def test_a_refused_move_shows_why_next_to_the_location_and_moves_nothing(shop, p
     card.get_by_role("button", name="Move").click()
     error = page.locator(f"#move-error-{fo['id']}")
     error.wait_for()
-    assert "Desk Lamp cannot be reserved" in error.inner_text()
+    assert "Desk Lamp cannot be reserved at Empty Depot (0 available, 2 needed)" in error.inner_text()
     assert page.locator(f"#move-{fo['id']}").get_attribute("aria-invalid") == "true"
     still = shop.get(f"/fulfillment_orders/{fo['id']}.json")["fulfillment_order"]
     assert (still["status"], still["assigned_location_id"]) == ("open", fo["assigned_location_id"])

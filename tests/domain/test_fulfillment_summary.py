@@ -125,3 +125,18 @@ def test_the_summary_names_lines_by_the_orders_titles_and_counts_what_is_left():
     assert (first.title, first.variant_title, first.sku, first.to_fulfill, first.fulfilled) == ("Boots", "Brown", "BT-1", 3, 0)
     assert live.lines[1].refunded == 1
     assert finished.actions == () and [ln.fulfilled for ln in finished.lines] == [3, 2]
+
+
+def test_a_refused_quantity_names_the_item_not_its_id():
+    from orderdesk.domain.errors import InvalidInput
+    from orderdesk.domain.fulfillments import fulfill
+
+    zero = MoneyBag.single(Money(Decimal(0), "USD"))
+    boots = line("Boots", quantity=3, id=100, variant_title="Brown")
+    beret = line("Beret", quantity=2, id=101)
+    order = Order("USD", "USD", [boots, beret], Totals(zero, zero, zero, zero, zero, zero, 0), T0, T0, T0, "tok", id=5)
+    fo = make("open")
+    order.fulfillment_orders = [fo]
+    with pytest.raises(InvalidInput, match="Cannot fulfill 4 of Boots - Brown: 3 remain"):
+        fulfill(order, [(fo, {10: 4})], T0)
+    assert fo.remaining == 5 and order.fulfillments == []
