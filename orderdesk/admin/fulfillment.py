@@ -9,7 +9,6 @@ does; the fulfillment card on the order page offers only what the domain says ma
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
@@ -341,12 +340,6 @@ def move(
 # --- fulfillment services -----------------------------------------------------------------------
 
 
-def _service_name(services: Any, fo: fulfillment_orders.FulfillmentOrder) -> str:
-    with services.db.reading() as uow:
-        row = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
-    return row["name"] if row is not None else "the fulfillment service"
-
-
 @router.post(FO_PATH + "/request_fulfillment")
 def request_fulfillment(
     order_id: int,
@@ -363,7 +356,7 @@ def request_fulfillment(
         _, fo, _ = service_requests.act(services, fo_id, "request_fulfillment", caller=caller, message=message or None)
         return fo
 
-    said = lambda fo: f"Fulfillment requested from {_service_name(services, fo)}."  # noqa: E731
+    said = lambda fo: f"Fulfillment requested from {fulfillment_overview.service_name(services, fo.service_id)}."  # noqa: E731
     return act(request, order_id, caller, work, said, values=_scoped(fo_id, "request_fulfillment", values), anchor=ANCHOR)
 
 
@@ -375,7 +368,7 @@ def cancel_request(order_id: int, fo_id: int, request: Request, caller: Caller =
 
     def work():
         _, fo = _on_order(request, order_id, fo_id, caller)
-        name = _service_name(services, fo)
+        name = fulfillment_overview.service_name(services, fo.service_id)
         if check_cancel_request(fo) == "cancel":
             fo_service.act(services, fo_id, "cancel", caller=caller)
             return f"Fulfillment request to {name} withdrawn; the items are ready to request again."

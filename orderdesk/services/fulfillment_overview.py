@@ -91,3 +91,10 @@ def overview(services: Services, order: Order) -> FulfillmentOverview:
         targets[c.fo.id] = out
     line_names = {li.id: li.name for li in order.line_items if li.id is not None}
     return FulfillmentOverview(cards, names, service_names, targets, line_names)
+
+
+def service_name(services: Services, service_id: int | None) -> str:
+    """The fulfillment service's name, for a note of what was asked of it."""
+    with services.db.reading() as uow:
+        row = uow.fulfillment_services.get(service_id) if service_id is not None else None
+    return row["name"] if row is not None else "the fulfillment service"
