@@ -156,7 +156,7 @@ class FulfillmentOrder:
 
     def reschedule(self, fulfill_at: datetime, at: datetime) -> None:
         if fulfill_at <= at:
-            raise InvalidInput("new_fulfill_at must be in the future", field="new_fulfill_at")
+            raise InvalidInput("must be in the future", field="new_fulfill_at")
         self.status = self._move("reschedule", at)
         self.fulfill_at = fulfill_at
 
