@@ -448,6 +448,9 @@ def test_packing_slip_lists_what_is_left_to_ship_and_prints_on_a4_and_letter(sho
     assert rows == {"Big Brown Bear Boots": "2", "Raspberry Beret": "1"}  # one pair of boots already shipped
     assert "BERET-1" in text
 
+    page.evaluate("window.print = () => { window.printed = true; }")  # the Print button opens the print dialog
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.printed") is True
     page.emulate_media(media="print")
     assert not page.locator(".slip-tools").is_visible()  # no chrome on paper
     width, height = _media_box(page.pdf(prefer_css_page_size=True))
