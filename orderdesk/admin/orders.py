@@ -99,4 +99,8 @@ def page(
         "errors": errors or {},
         "values": values or {},
     }
+    # The fulfillment card's names, actions and stock (imported here to keep this addition in one place).
+    from ..services.fulfillment_overview import overview as fulfillment_overview
+
+    context["fulfillment"] = fulfillment_overview(services, order)
     return render(request, "order_page.html", context, status_code=status_code)

@@ -156,7 +156,7 @@ class FulfillmentOrder:
 
     def reschedule(self, fulfill_at: datetime, at: datetime) -> None:
         if fulfill_at <= at:
-            raise InvalidInput("new_fulfill_at must be in the future", field="new_fulfill_at")
+            raise InvalidInput("must be in the future", field="new_fulfill_at")
         self.status = self._move("reschedule", at)
         self.fulfill_at = fulfill_at
 
@@ -195,11 +195,12 @@ class FulfillmentOrder:
         if message:
             self.merchant_requests.append({"kind": "close", "message": message, "sent_at": at.isoformat()})
 
-    def fulfill(self, quantities: dict[int, int], at: datetime) -> dict[int, int]:
+    def fulfill(self, quantities: dict[int, int], at: datetime, names: dict[int, str] | None = None) -> dict[int, int]:
         """Take quantities (by fulfillment-order line id; empty means everything left).
 
         Returns what was taken by order line item id. Raises InvalidInput for more than
         remains or an unknown line, InvalidTransition when the order is held or closed.
+        ``names`` (line item id -> the line's name) lets a refusal name the item, not its id.
         """
         new_status = self.check("fulfill")
         refusal = self.why_not_ship()
@@ -215,8 +216,9 @@ class FulfillmentOrder:
                     f"fulfillment order line item {line_id} is not on this fulfillment order", field="fulfillment_order_line_items"
                 )
             if qty < 1 or qty > line.fulfillable_quantity:
+                what = (names or {}).get(line.line_item_id) or f"line item {line.line_item_id}"
                 raise InvalidInput(
-                    f"Cannot fulfill {qty} of line item {line.line_item_id}: {line.fulfillable_quantity} remain",
+                    f"Cannot fulfill {qty} of {what}: {line.fulfillable_quantity} remain",
                     field="fulfillment_order_line_items",
                 )
         if not wanted:

@@ -93,8 +93,9 @@ def fulfill(
         )
     quantities: dict[int, int] = {}
     first_fo = requests[0][0]
+    names = {line.key: line.name for line in order.line_items}
     for fo, wanted in requests:
-        for line_item_id, qty in fo.fulfill(wanted, at).items():
+        for line_item_id, qty in fo.fulfill(wanted, at, names).items():
             quantities[line_item_id] = quantities.get(line_item_id, 0) + qty
     count = len(order.fulfillments) + 1
     fulfillment = Fulfillment(

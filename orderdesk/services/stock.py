@@ -114,7 +114,9 @@ def _write(uow: UnitOfWork, order: Order, changes: list[StockChange], at: dateti
                 line = lines[change.line_item_id]
                 level = uow.inventory.level(item_id, location)
                 have = "not stocked there" if level is None else f"{level['available']} available"
-                raise InvalidInput(f"{line.name} cannot be reserved at location {location} ({have}, {qty} needed)", field="new_location_id")
+                place = uow.inventory.location(location)
+                where = place["name"] if place is not None else f"location {location}"
+                raise InvalidInput(f"{line.name} cannot be reserved at {where} ({have}, {qty} needed)", field="new_location_id")
         elif kind == reservations.RELEASE:
             uow.inventory.release(item_id, location, qty, at)
         elif kind in (reservations.SHIP, reservations.WRITE_OFF):
