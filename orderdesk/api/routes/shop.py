@@ -7,13 +7,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 
 from ...representation.common import only_fields, timestamp
+from .. import openapi_models as shapes
 from .. import params
 from ..auth import Principal, authenticated
+from ..openapi import FIELDS, documented
 
 router = APIRouter()
 
 
 @router.get("/shop.json", summary="The shop's settings")
+@documented(query=(FIELDS,), returns={"shop": shapes.Shop})
 def get_shop(request: Request, principal: Principal = Depends(authenticated())) -> dict[str, Any]:
     shop = request.app.state.services.shop()
     data = {
