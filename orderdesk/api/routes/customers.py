@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...representation.common import only_fields
 from ...representation.customers import customer_json
@@ -29,8 +29,15 @@ class CustomerWrite(BaseModel):
     phone: str | None = Field(default=None, max_length=64)
     note: str | None = Field(default=None, max_length=5000)
     tags: str | None = None
-    accepts_marketing: bool | None = None
-    tax_exempt: bool | None = None
+    # Stored NOT NULL: a flag is true or false, never null.
+    accepts_marketing: bool = False
+    tax_exempt: bool = False
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _no_tags(cls, value: Any) -> Any:
+        """``"tags": null`` clears the tags, as on Shopify (the column holds "" for none)."""
+        return "" if value is None else value
 
 
 def _json(services, found) -> dict[str, Any]:
