@@ -32,7 +32,7 @@ security scheme and the scopes the route declares (auth.py), and the error answe
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -93,7 +93,7 @@ def timestamp(name: str, description: str) -> Param:
     return Param(name, {"type": "string", "format": "date-time"}, description + " (ISO 8601; shop time when no offset is given)")
 
 
-def choice(name: str, values: Sequence[str], description: str, default: str | None = None) -> Param:
+def choice(name: str, values: Iterable[str], description: str, default: str | None = None) -> Param:
     schema: dict[str, Any] = {"type": "string", "enum": list(values)}
     if default is not None:
         schema["default"] = default
