@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..db.repositories import hash_token
 from ..services.context import Services
-from . import auth, errors, versions
+from . import auth, docs, errors, openapi, versions
 from .edge import RequestEdge
 from .limits import LeakyBucket
 from .routes import catalog, customers, events, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
@@ -84,7 +84,8 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
         title="orderdesk Admin API",
         version="0.1.0",
         description="Shopify REST Admin API compatible order management.",
-        docs_url="/docs",
+        # Served by docs.py from installed assets, not from a CDN.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.services = services
@@ -119,6 +120,8 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
         return await call_next(request)
 
     auth.check_routes(api_routes())
+    openapi.install(app, api_routes())
+    docs.install(app)
     api = APIRouter(prefix=API_PREFIX)
     for router in API_ROUTERS:
         api.include_router(router)

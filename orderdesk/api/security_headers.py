@@ -4,14 +4,15 @@ Each page family gets a Content-Security-Policy that allows only this server's o
 (no inline script or style, no other origin), refuses to be framed (``frame-ancestors`` for
 current browsers, ``X-Frame-Options`` for old ones), forbids MIME sniffing and keeps its
 address from other sites. The Admin API under /admin/api answers JSON to programs and is left
-alone. /docs and /redoc get only the framing and sniffing headers: Swagger UI runs an inline
-script and loads its assets from a CDN until they are served from here.
+alone. /docs and /redoc load their assets from this server (api/docs.py) and may run only the
+one inline block each page carries, allowed by its hash.
 
 A header a route sets itself is kept, so a page may tighten its own policy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 # The shopper's page has no script and no form; it links out only to carriers' tracking pages.
@@ -21,7 +22,28 @@ ADMIN_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_POLICY = "frame-ancestors 'none'"
+
+
+def docs_policy(*, scripts: Iterable[str] = (), styles: Iterable[str] = (), inline_styles: bool = False) -> str:
+    """The API documentation's policy: this server's files, plus the inline blocks named by hash.
+
+    Swagger UI and ReDoc draw icons as data: images, and ReDoc searches in a worker it starts from
+    a blob: URL. ReDoc also styles its components at run time (styled-components and bundled CSS
+    written into <style> elements), which no hash can name: ``inline_styles`` allows inline styles
+    for that page (a hash in the same directive would switch 'unsafe-inline' off). Scripts stay
+    this server's own files and hashed blocks everywhere.
+    """
+    script_src = " ".join(["'self'", *scripts])
+    style_src = "'self' 'unsafe-inline'" if inline_styles else " ".join(["'self'", *styles])
+    return (
+        f"default-src 'self'; script-src {script_src}; style-src {style_src}; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+# /openapi.json and the documentation's assets; the pages set their own, with their hashes.
+DOCS_POLICY = docs_policy()
 
 
 def _headers(policy: str, referrer: str) -> list[tuple[bytes, bytes]]:

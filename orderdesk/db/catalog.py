@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -66,20 +67,20 @@ class ProductRepository:
         product_id = self.conn.execute(
             insert(t.products).values(created_at=at, updated_at=at, **values).returning(t.products.c.id)
         ).scalar_one()
-        if variants:
-            self.conn.execute(
-                insert(t.variants),
-                [
-                    {
-                        **{k: v.get(k) for k in VARIANT_FIELDS if v.get(k) is not None},
-                        "product_id": product_id,
-                        "position": v.get("position") or i,
-                        "created_at": at,
-                        "updated_at": at,
-                    }
-                    for i, v in enumerate(variants, start=1)
-                ],
-            )
+        rows = [
+            {
+                **{k: v.get(k) for k in VARIANT_FIELDS if v.get(k) is not None},
+                "product_id": product_id,
+                "position": v.get("position") or i,
+                "created_at": at,
+                "updated_at": at,
+            }
+            for i, v in enumerate(variants, start=1)
+        ]
+        # A field left out takes the column's default, so rows may name different columns; one
+        # multi-row INSERT needs the same ones in every row: consecutive rows alike go together, in order.
+        for _, batch in groupby(rows, key=lambda row: sorted(row)):
+            self.conn.execute(insert(t.variants), list(batch))
         return product_id
 
     def update(self, product_id: int, product: dict[str, Any], at: datetime) -> None:

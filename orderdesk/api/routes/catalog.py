@@ -12,9 +12,11 @@ from ...domain.money import Money
 from ...representation.catalog import product_json, variant_json
 from ...representation.common import only_fields
 from ...services import catalog as catalog_service
+from .. import openapi_models as shapes
 from .. import pagination, params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
+from ..openapi import FIELDS, IDS, LIMIT, SINCE_ID, documented
 from ..writes import respond
 
 router = APIRouter()
@@ -48,6 +50,7 @@ class ProductIn(BaseModel):
 
 
 @router.get("/products.json", summary="List products")
+@documented(query=(LIMIT, SINCE_ID, IDS, FIELDS), returns={"products": list[shapes.Product]})
 def list_products(request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, Any]:
     services = request.app.state.services
     limit = pagination.parse_limit(request.query_params.get("limit"))
@@ -61,11 +64,13 @@ def list_products(request: Request, principal: Principal = Depends(requires("rea
 
 
 @router.get("/products/count.json", summary="Count products")
+@documented(returns={"count": int})
 def count_products(request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, int]:
     return {"count": catalog_service.count_products(request.app.state.services)}
 
 
 @router.get("/products/{product_id}.json", summary="Get one product")
+@documented(query=(FIELDS,), returns={"product": shapes.Product})
 def get_product(product_id: int, request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, Any]:
     services = request.app.state.services
     product, variants = catalog_service.get_product(services, product_id)
@@ -75,6 +80,7 @@ def get_product(product_id: int, request: Request, principal: Principal = Depend
 
 
 @router.post("/products.json", status_code=201, summary="Create a product with its variants")
+@documented(body={"product": ProductIn}, returns={"product": shapes.Product}, idempotent=True)
 def create_product(
     request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_products"))
 ) -> Response:
@@ -104,6 +110,7 @@ def create_product(
 
 
 @router.put("/products/{product_id}.json", summary="Update a product's details")
+@documented(body={"product": shapes.ProductUpdate}, returns={"product": shapes.Product})
 def update_product(
     product_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_products"))
 ) -> dict[str, Any]:
@@ -117,12 +124,14 @@ def update_product(
 
 
 @router.delete("/products/{product_id}.json", summary="Delete a product")
+@documented(returns={})
 def delete_product(product_id: int, request: Request, principal: Principal = Depends(requires("write_products"))) -> dict[str, Any]:
     catalog_service.delete_product(request.app.state.services, product_id, caller=principal)
     return {}
 
 
 @router.get("/products/{product_id}/variants.json", summary="List a product's variants")
+@documented(returns={"variants": list[shapes.Variant]})
 def list_variants(product_id: int, request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, Any]:
     services = request.app.state.services
     _, variants = catalog_service.get_product(services, product_id)
@@ -131,6 +140,7 @@ def list_variants(product_id: int, request: Request, principal: Principal = Depe
 
 
 @router.get("/variants/{variant_id}.json", summary="Get one variant")
+@documented(returns={"variant": shapes.Variant})
 def get_variant(variant_id: int, request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, Any]:
     services = request.app.state.services
     variant = catalog_service.get_variant(services, variant_id)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ...representation.common import only_fields
 from ...representation.customers import customer_json
 from ...services import customers as customer_service
+from .. import openapi_models as shapes
 from .. import pagination, params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
+from ..openapi import FIELDS, IDS, LIMIT, SINCE_ID, documented
 from ..writes import respond
 from . import orders as order_routes
 
@@ -27,8 +29,15 @@ class CustomerWrite(BaseModel):
     phone: str | None = Field(default=None, max_length=64)
     note: str | None = Field(default=None, max_length=5000)
     tags: str | None = None
-    accepts_marketing: bool | None = None
-    tax_exempt: bool | None = None
+    # Stored NOT NULL: a flag is true or false, never null.
+    accepts_marketing: bool = False
+    tax_exempt: bool = False
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _no_tags(cls, value: Any) -> Any:
+        """``"tags": null`` clears the tags, as on Shopify (the column holds "" for none)."""
+        return "" if value is None else value
 
 
 def _json(services, found) -> dict[str, Any]:
@@ -37,6 +46,7 @@ def _json(services, found) -> dict[str, Any]:
 
 
 @router.get("/customers.json", summary="List customers")
+@documented(query=(LIMIT, SINCE_ID, IDS, FIELDS), returns={"customers": list[shapes.Customer]})
 def list_customers(request: Request, principal: Principal = Depends(requires("read_customers"))) -> dict[str, Any]:
     services = request.app.state.services
     limit = pagination.parse_limit(request.query_params.get("limit"))
@@ -48,11 +58,13 @@ def list_customers(request: Request, principal: Principal = Depends(requires("re
 
 
 @router.get("/customers/count.json", summary="Count customers")
+@documented(returns={"count": int})
 def count_customers(request: Request, principal: Principal = Depends(requires("read_customers"))) -> dict[str, int]:
     return {"count": customer_service.count_customers(request.app.state.services)}
 
 
 @router.get("/customers/{customer_id}.json", summary="Get one customer")
+@documented(query=(FIELDS,), returns={"customer": shapes.Customer})
 def get_customer(customer_id: int, request: Request, principal: Principal = Depends(requires("read_customers"))) -> dict[str, Any]:
     services = request.app.state.services
     fields = params.field_list(request.query_params.get("fields"))
@@ -60,6 +72,7 @@ def get_customer(customer_id: int, request: Request, principal: Principal = Depe
 
 
 @router.post("/customers.json", status_code=201, summary="Create a customer")
+@documented(body={"customer": CustomerWrite}, returns={"customer": shapes.Customer}, idempotent=True)
 def create_customer(
     request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_customers"))
 ) -> Response:
@@ -74,6 +87,7 @@ def create_customer(
 
 
 @router.put("/customers/{customer_id}.json", summary="Update a customer")
+@documented(body={"customer": CustomerWrite}, returns={"customer": shapes.Customer})
 def update_customer(
     customer_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_customers"))
 ) -> dict[str, Any]:
@@ -85,6 +99,7 @@ def update_customer(
 
 
 @router.get("/customers/{customer_id}/orders.json", summary="The customer's orders")
+@documented(query=order_routes.LIST_QUERY, returns={"orders": list[shapes.Order]})
 def customer_orders(customer_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> Response:
     customer_service.get_customer(request.app.state.services, customer_id)
     return order_routes.list_response(request, principal, customer_id=customer_id)

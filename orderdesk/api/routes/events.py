@@ -11,14 +11,20 @@ from ...db.queries import Cursor
 from ...representation.common import only_fields
 from ...representation.events import event_json
 from ...services import events as event_service
+from .. import openapi_models as shapes
 from .. import pagination, params
 from ..auth import Principal, requires, requires_any
 from ..errors import ApiError
+from ..openapi import FIELDS, LIMIT, PAGE_INFO, SINCE_ID, documented, text, timestamp
 
 router = APIRouter()
 # Shopify asks for the read scope of the events' subjects; a caller holding one of them sees
 # those subjects' events (services/events.py leaves the others out).
 READ_EVENTS = requires_any(*event_service.READ_SCOPES.values())
+EVENT_FILTER = text("filter", "Only events of these subjects, comma-separated: `Order`, `Product`.")
+EVENT_VERB = text("verb", "Only events with this verb, e.g. `placed`, `confirmed`, `create`.")
+CREATED_MIN = timestamp("created_at_min", "Only events created at or after this time.")
+CREATED_MAX = timestamp("created_at_max", "Only events created at or before this time.")
 FILTER_PARAMS = ("filter", "verb", "since_id", "created_at_min", "created_at_max")
 
 
@@ -43,6 +49,9 @@ def _rows_json(request: Request, rows: list[dict[str, Any]], fields: list[str] |
 
 
 @router.get("/events.json", summary="The shop's events (orders' and products' timelines), oldest first; cursor pagination through Link")
+@documented(
+    query=(LIMIT, FIELDS, PAGE_INFO, EVENT_FILTER, EVENT_VERB, SINCE_ID, CREATED_MIN, CREATED_MAX), returns={"events": list[shapes.Event]}
+)
 def list_events(request: Request, principal: Principal = Depends(READ_EVENTS)) -> Response:
     services = request.app.state.services
     query = dict(request.query_params)
@@ -70,12 +79,14 @@ def list_events(request: Request, principal: Principal = Depends(READ_EVENTS)) -
 
 
 @router.get("/events/count.json", summary="Count the shop's events matching the list filters")
+@documented(query=(EVENT_FILTER, EVENT_VERB, SINCE_ID, CREATED_MIN, CREATED_MAX), returns={"count": int})
 def count_events(request: Request, principal: Principal = Depends(READ_EVENTS)) -> dict[str, int]:
     services = request.app.state.services
     return {"count": event_service.count_events(services, _filter(request, dict(request.query_params), principal))}
 
 
 @router.get("/events/{event_id}.json", summary="One event")
+@documented(query=(FIELDS,), returns={"event": shapes.Event})
 def get_event(event_id: int, request: Request, principal: Principal = Depends(READ_EVENTS)) -> dict[str, Any]:
     row = event_service.get_event(request.app.state.services, event_id, caller=principal)
     fields = params.field_list(request.query_params.get("fields"))
@@ -83,6 +94,7 @@ def get_event(event_id: int, request: Request, principal: Principal = Depends(RE
 
 
 @router.get("/products/{product_id}/events.json", summary="A product's events (its creation, changes and deletion)")
+@documented(query=(LIMIT, FIELDS, EVENT_VERB, SINCE_ID, CREATED_MIN, CREATED_MAX), returns={"events": list[shapes.Event]})
 def product_events(product_id: int, request: Request, principal: Principal = Depends(requires("read_products"))) -> dict[str, Any]:
     services = request.app.state.services
     query = request.query_params

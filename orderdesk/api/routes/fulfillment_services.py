@@ -10,10 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ...representation.fulfillments import fulfillment_order_json
 from ...services import fulfillment_services as service
 from ...services import inventory
+from .. import openapi_models as shapes
 from .. import params
 from ..auth import Principal, requires_any
 from ..body import json_body, unwrap
 from ..errors import ApiError, validation_errors
+from ..openapi import FIELDS, choice, documented, id_list
 from ..writes import respond
 
 router = APIRouter()
@@ -68,6 +70,13 @@ def _fo_json(services, order, fo) -> dict[str, Any]:
 
 
 @router.get("/fulfillment_services.json", summary="List fulfillment services")
+@documented(
+    query=(
+        FIELDS,
+        choice("scope", SCOPES, "current_client: the calling app's services; all: every service of the shop", default="current_client"),
+    ),
+    returns={"fulfillment_services": list[shapes.FulfillmentService]},
+)
 def list_services(request: Request, principal: Principal = Depends(READ_SERVICES)) -> dict[str, Any]:
     fields = params.field_list(request.query_params.get("fields"))
     # Shopify's scope: current_client (the default) lists the calling app's services (and
@@ -84,6 +93,7 @@ def _only(data: dict[str, Any], fields: list[str] | None) -> dict[str, Any]:
 
 
 @router.get("/fulfillment_services/{service_id}.json", summary="One fulfillment service")
+@documented(returns={"fulfillment_service": shapes.FulfillmentService})
 def get_service(service_id: int, request: Request, principal: Principal = Depends(READ_SERVICES)) -> dict[str, Any]:
     # One by one, an app reads only what it lists without scope=all (its own services and
     # those with no recorded owner); another app's service is a 404, as if it did not exist.
@@ -93,6 +103,11 @@ def get_service(service_id: int, request: Request, principal: Principal = Depend
 
 
 @router.post("/fulfillment_services.json", status_code=201, summary="Register a fulfillment service (it gets its own location)")
+@documented(
+    body={"fulfillment_service": shapes.FulfillmentServiceCreate},
+    returns={"fulfillment_service": shapes.FulfillmentService},
+    idempotent=True,
+)
 def create_service(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_SERVICES)) -> Response:
     services = request.app.state.services
     data = unwrap(body, "fulfillment_service")
@@ -107,6 +122,11 @@ def create_service(request: Request, body: Any = Depends(json_body), principal: 
 
 
 @router.put("/fulfillment_services/{service_id}.json", summary="Update a fulfillment service")
+@documented(
+    body={"fulfillment_service": shapes.FulfillmentServiceUpdate},
+    returns={"fulfillment_service": shapes.FulfillmentService},
+    idempotent=True,
+)
 def update_service(
     service_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_SERVICES)
 ) -> Response:
@@ -123,6 +143,7 @@ def update_service(
 
 
 @router.delete("/fulfillment_services/{service_id}.json", summary="Delete a fulfillment service")
+@documented(returns={}, idempotent=True)
 def delete_service(service_id: int, request: Request, principal: Principal = Depends(WRITE_SERVICES)) -> Response:
     services = request.app.state.services
 
@@ -163,36 +184,68 @@ def _request(request: Request, principal: Principal, fo_id: int, action: str, da
 
 
 @router.post("/fulfillment_orders/{fo_id}/fulfillment_request.json", summary="Ask the fulfillment service to fulfil")
+@documented(
+    body={"fulfillment_request": RequestIn},
+    body_required=False,
+    returns={
+        "original_fulfillment_order": shapes.FulfillmentOrder,
+        "submitted_fulfillment_order": shapes.FulfillmentOrder,
+        "unsubmitted_fulfillment_order": shapes.FulfillmentOrder | None,
+    },
+    idempotent=True,
+)
 def submit_request(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(MERCHANT)) -> Response:
     return _request(request, principal, fo_id, "request_fulfillment", _parse(body, "fulfillment_request"))
 
 
 @router.post("/fulfillment_orders/{fo_id}/fulfillment_request/accept.json", summary="The service accepts a fulfillment request")
+@documented(
+    body={"fulfillment_request": RequestIn}, body_required=False, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True
+)
 def accept_request(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(SERVICE)) -> Response:
     return _request(request, principal, fo_id, "accept_request", _parse(body, "fulfillment_request"))
 
 
 @router.post("/fulfillment_orders/{fo_id}/fulfillment_request/reject.json", summary="The service rejects a fulfillment request")
+@documented(
+    body={"fulfillment_request": RequestIn}, body_required=False, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True
+)
 def reject_request(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(SERVICE)) -> Response:
     return _request(request, principal, fo_id, "reject_request", _parse(body, "fulfillment_request"))
 
 
 @router.post("/fulfillment_orders/{fo_id}/cancellation_request.json", summary="Ask the fulfillment service to cancel")
+@documented(
+    body={"cancellation_request": RequestIn}, body_required=False, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True
+)
 def submit_cancellation(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(MERCHANT)) -> Response:
     return _request(request, principal, fo_id, "request_cancellation", _parse(body, "cancellation_request"))
 
 
 @router.post("/fulfillment_orders/{fo_id}/cancellation_request/accept.json", summary="The service accepts a cancellation request")
+@documented(
+    body={"cancellation_request": RequestIn}, body_required=False, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True
+)
 def accept_cancellation(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(SERVICE)) -> Response:
     return _request(request, principal, fo_id, "accept_cancellation", _parse(body, "cancellation_request"))
 
 
 @router.post("/fulfillment_orders/{fo_id}/cancellation_request/reject.json", summary="The service rejects a cancellation request")
+@documented(
+    body={"cancellation_request": RequestIn}, body_required=False, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True
+)
 def reject_cancellation(fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(SERVICE)) -> Response:
     return _request(request, principal, fo_id, "reject_cancellation", _parse(body, "cancellation_request"))
 
 
 @router.get("/assigned_fulfillment_orders.json", summary="Fulfillment orders assigned to the calling app's fulfillment services")
+@documented(
+    query=(
+        choice("assignment_status", service.ASSIGNMENT_STATUSES, "Only fulfillment orders in this request state"),
+        id_list("location_ids", "Only fulfillment orders assigned to these locations"),
+    ),
+    returns={"fulfillment_orders": list[shapes.FulfillmentOrder]},
+)
 def assigned(request: Request, principal: Principal = Depends(READ_ASSIGNED)) -> dict[str, Any]:
     services = request.app.state.services
     q = request.query_params

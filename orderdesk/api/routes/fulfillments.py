@@ -14,10 +14,12 @@ from ...representation.common import only_fields
 from ...representation.fulfillments import fulfillment_event_json, fulfillment_order_json, fulfillment_rest_json
 from ...services import fulfillment as service
 from ...services import inventory
+from .. import openapi_models as shapes
 from .. import params
 from ..auth import Principal, requires, requires_any
 from ..body import json_body, unwrap
 from ..errors import ApiError
+from ..openapi import FIELDS, IGNORED, documented
 from ..writes import respond
 
 router = APIRouter()
@@ -117,6 +119,7 @@ def _time(value: Any, field: str) -> datetime:
 
 
 @router.get("/orders/{order_id}/fulfillment_orders.json", summary="An order's fulfillment orders")
+@documented(returns={"fulfillment_orders": list[shapes.FulfillmentOrder]})
 def list_fulfillment_orders(order_id: int, request: Request, principal: Principal = Depends(READ_FULFILLMENT_ORDERS)) -> dict[str, Any]:
     services = request.app.state.services
     order, visible = service.list_fulfillment_orders(services, order_id, caller=principal)
@@ -124,6 +127,7 @@ def list_fulfillment_orders(order_id: int, request: Request, principal: Principa
 
 
 @router.get("/fulfillment_orders/{fo_id}.json", summary="One fulfillment order")
+@documented(returns={"fulfillment_order": shapes.FulfillmentOrder})
 def get_fulfillment_order(fo_id: int, request: Request, principal: Principal = Depends(READ_FULFILLMENT_ORDERS)) -> dict[str, Any]:
     services = request.app.state.services
     order, fo = service.find_fulfillment_order(services, fo_id, caller=principal)
@@ -165,6 +169,11 @@ def _no_repeats(line_ids: list[int]) -> None:
 
 
 @router.post("/fulfillment_orders/{fo_id}/hold.json", summary="Put a fulfillment order on hold")
+@documented(
+    body={"fulfillment_hold": HoldIn},
+    returns={"fulfillment_order": shapes.FulfillmentOrder, "remaining_fulfillment_order": shapes.FulfillmentOrder | None},
+    idempotent=True,
+)
 def hold(
     fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -177,6 +186,7 @@ def hold(
 
 
 @router.post("/fulfillment_orders/{fo_id}/release_hold.json", summary="Release a fulfillment order's holds")
+@documented(body=IGNORED, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True)
 def release_hold(
     fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -184,6 +194,7 @@ def release_hold(
 
 
 @router.post("/fulfillment_orders/{fo_id}/reschedule.json", summary="Schedule a fulfillment order for later")
+@documented(body={"fulfillment_order": shapes.Reschedule}, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True)
 def reschedule(
     fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -192,6 +203,7 @@ def reschedule(
 
 
 @router.post("/fulfillment_orders/{fo_id}/open.json", summary="Mark a scheduled fulfillment order as ready")
+@documented(body=IGNORED, returns={"fulfillment_order": shapes.FulfillmentOrder}, idempotent=True)
 def mark_open(
     fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -199,6 +211,11 @@ def mark_open(
 
 
 @router.post("/fulfillment_orders/{fo_id}/cancel.json", summary="Cancel a fulfillment order (its items get a replacement)")
+@documented(
+    body=IGNORED,
+    returns={"fulfillment_order": shapes.FulfillmentOrder, "replacement_fulfillment_order": shapes.FulfillmentOrder | None},
+    idempotent=True,
+)
 def cancel(
     fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -206,6 +223,12 @@ def cancel(
 
 
 @router.post("/fulfillment_orders/{fo_id}/close.json", summary="Close a fulfillment order as incomplete")
+@documented(
+    body={"fulfillment_order": shapes.CloseNote},
+    body_required=False,
+    returns={"fulfillment_order": shapes.FulfillmentOrder},
+    idempotent=True,
+)
 def close(
     fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -214,6 +237,15 @@ def close(
 
 
 @router.post("/fulfillment_orders/{fo_id}/move.json", summary="Move a fulfillment order to another location")
+@documented(
+    body={"fulfillment_order": shapes.Move},
+    returns={
+        "original_fulfillment_order": shapes.FulfillmentOrder,
+        "moved_fulfillment_order": shapes.FulfillmentOrder,
+        "remaining_fulfillment_order": shapes.FulfillmentOrder | None,
+    },
+    idempotent=True,
+)
 def move(
     fo_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -232,6 +264,7 @@ def move(
 
 
 @router.post("/fulfillments.json", status_code=201, summary="Create a fulfillment from fulfillment order line items")
+@documented(body={"fulfillment": FulfillmentIn}, returns={"fulfillment": shapes.Fulfillment}, idempotent=True)
 def create(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)) -> Response:
     services = request.app.state.services
     data = FulfillmentIn.model_validate(unwrap(body, "fulfillment"))
@@ -255,6 +288,7 @@ def create(request: Request, body: Any = Depends(json_body), principal: Principa
 
 
 @router.post("/orders/{order_id}/fulfillments.json", status_code=201, summary="Create a fulfillment (legacy order-scoped path)")
+@documented(body={"fulfillment": LegacyFulfillmentIn}, returns={"fulfillment": shapes.Fulfillment}, idempotent=True)
 def create_legacy(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -294,6 +328,7 @@ def _cancel(request: Request, principal: Principal, fulfillment_id: int, order_i
 
 
 @router.post("/fulfillments/{fulfillment_id}/cancel.json", summary="Cancel a fulfillment (mark as unfulfilled)")
+@documented(body=IGNORED, returns={"fulfillment": shapes.Fulfillment}, idempotent=True)
 def cancel_fulfillment(
     fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -301,6 +336,7 @@ def cancel_fulfillment(
 
 
 @router.post("/orders/{order_id}/fulfillments/{fulfillment_id}/cancel.json", summary="Cancel a fulfillment (legacy path)")
+@documented(body=IGNORED, returns={"fulfillment": shapes.Fulfillment}, idempotent=True)
 def cancel_fulfillment_legacy(
     order_id: int,
     fulfillment_id: int,
@@ -312,6 +348,11 @@ def cancel_fulfillment_legacy(
 
 
 @router.post("/fulfillments/{fulfillment_id}/update_tracking.json", summary="Update a fulfillment's tracking")
+@documented(
+    body={"fulfillment": {"tracking_info": TrackingInfo, "notify_customer": bool}},
+    returns={"fulfillment": shapes.Fulfillment},
+    idempotent=True,
+)
 def update_tracking(
     fulfillment_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)
 ) -> Response:
@@ -328,6 +369,7 @@ def update_tracking(
 
 
 @router.get("/orders/{order_id}/fulfillments.json", summary="An order's fulfillments")
+@documented(query=(FIELDS,), returns={"fulfillments": list[shapes.Fulfillment]})
 def list_fulfillments(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
     order = service.read_order_with_fulfillments(services, order_id, caller=principal)
@@ -336,6 +378,7 @@ def list_fulfillments(order_id: int, request: Request, principal: Principal = De
 
 
 @router.get("/fulfillment_orders/{fo_id}/fulfillments.json", summary="The fulfillments shipped from a fulfillment order")
+@documented(query=(FIELDS,), returns={"fulfillments": list[shapes.Fulfillment]})
 def list_fulfillment_order_fulfillments(
     fo_id: int, request: Request, principal: Principal = Depends(READ_FULFILLMENT_ORDERS)
 ) -> dict[str, Any]:
@@ -346,12 +389,14 @@ def list_fulfillment_order_fulfillments(
 
 
 @router.get("/orders/{order_id}/fulfillments/count.json", summary="Count an order's fulfillments")
+@documented(returns={"count": int})
 def count_fulfillments(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, int]:
     order = service.read_order_with_fulfillments(request.app.state.services, order_id, caller=principal)
     return {"count": len(order.fulfillments)}
 
 
 @router.get("/orders/{order_id}/fulfillments/{fulfillment_id}.json", summary="One fulfillment")
+@documented(returns={"fulfillment": shapes.Fulfillment})
 def get_fulfillment(
     order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
@@ -364,6 +409,7 @@ def get_fulfillment(
 
 
 @router.get("/orders/{order_id}/fulfillments/{fulfillment_id}/events.json", summary="A fulfillment's shipment events")
+@documented(returns={"fulfillment_events": list[shapes.FulfillmentEvent]})
 def list_events(
     order_id: int, fulfillment_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
@@ -377,6 +423,7 @@ def list_events(
     status_code=201,
     summary="Record a shipment event (in_transit, delivered, ...)",
 )
+@documented(body={"event": EventIn}, returns={"fulfillment_event": shapes.FulfillmentEvent}, idempotent=True)
 def create_event(
     order_id: int,
     fulfillment_id: int,
@@ -399,6 +446,7 @@ def create_event(
 
 
 @router.get("/orders/{order_id}/fulfillments/{fulfillment_id}/events/{fulfillment_event_id}.json", summary="One shipment event")
+@documented(returns={"fulfillment_event": shapes.FulfillmentEvent})
 def get_event(
     order_id: int, fulfillment_id: int, fulfillment_event_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
@@ -411,6 +459,7 @@ def get_event(
     "/orders/{order_id}/fulfillments/{fulfillment_id}/events/{fulfillment_event_id}.json",
     summary="Delete a shipment event (the shipment status goes back to the latest one left)",
 )
+@documented(returns={})
 def delete_event(
     order_id: int,
     fulfillment_id: int,
@@ -432,6 +481,7 @@ class DeadlineIn(BaseModel):
     "/fulfillment_orders/set_fulfillment_orders_deadline.json",
     summary="Set the fulfillment deadline of fulfillment orders, all or none (accepts Idempotency-Key)",
 )
+@documented(body=DeadlineIn, returns={}, idempotent=True)
 def set_deadline(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(WRITE_FULFILLMENT_ORDERS)) -> Response:
     services = request.app.state.services
     data = DeadlineIn.model_validate(body if isinstance(body, dict) else {})

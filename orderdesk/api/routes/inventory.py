@@ -9,10 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ...representation.inventory import item_json, level_json, location_json
 from ...services import inventory
+from .. import openapi_models as shapes
 from .. import pagination, params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
 from ..errors import ApiError
+from ..openapi import LIMIT, documented, id_list, integer
 from ..writes import respond
 
 router = APIRouter()
@@ -60,17 +62,20 @@ def _location_fields(body: Any) -> dict[str, Any]:
 
 
 @router.get("/locations.json", summary="List locations")
+@documented(returns={"locations": list[shapes.Location]})
 def list_locations(request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, Any]:
     shop = request.app.state.services.shop()
     return {"locations": [location_json(r, shop) for r in inventory.locations(request.app.state.services)]}
 
 
 @router.get("/locations/count.json", summary="Count locations")
+@documented(returns={"count": int})
 def count_locations(request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, int]:
     return {"count": len(inventory.locations(request.app.state.services))}
 
 
 @router.get("/locations/{location_id}.json", summary="Get one location")
+@documented(returns={"location": shapes.Location})
 def get_location(location_id: int, request: Request, principal: Principal = Depends(requires("read_locations"))) -> dict[str, Any]:
     services = request.app.state.services
     return {"location": location_json(inventory.location(services, location_id), services.shop())}
@@ -81,6 +86,7 @@ def get_location(location_id: int, request: Request, principal: Principal = Depe
     status_code=201,
     summary="Add a location (orderdesk extension: Shopify offers this only in GraphQL, as locationAdd; accepts Idempotency-Key)",
 )
+@documented(body={"location": LocationIn}, returns={"location": shapes.Location}, idempotent=True)
 def add_location(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_locations"))) -> Response:
     services = request.app.state.services
     fields = _location_fields(body)
@@ -95,6 +101,7 @@ def add_location(request: Request, body: Any = Depends(json_body), principal: Pr
     "/locations/{location_id}.json",
     summary="Rename a location or change its address (orderdesk extension: Shopify's GraphQL locationEdit)",
 )
+@documented(body={"location": LocationIn}, returns={"location": shapes.Location})
 def update_location(
     location_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_locations"))
 ) -> dict[str, Any]:
@@ -104,6 +111,7 @@ def update_location(
 
 
 @router.get("/locations/{location_id}/inventory_levels.json", summary="Inventory levels at a location")
+@documented(query=(LIMIT,), returns={"inventory_levels": list[shapes.InventoryLevel]})
 def location_levels(location_id: int, request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
     inventory.location(services, location_id)
@@ -113,6 +121,10 @@ def location_levels(location_id: int, request: Request, principal: Principal = D
 
 
 @router.get("/inventory_levels.json", summary="Inventory levels by item and/or location")
+@documented(
+    query=(id_list("inventory_item_ids", "Levels of these inventory items"), id_list("location_ids", "Levels at these locations"), LIMIT),
+    returns={"inventory_levels": list[shapes.InventoryLevel]},
+)
 def list_levels(request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
     q = request.query_params
@@ -126,6 +138,7 @@ def list_levels(request: Request, principal: Principal = Depends(requires("read_
 
 
 @router.post("/inventory_levels/adjust.json", summary="Adjust what is available (accepts Idempotency-Key)")
+@documented(body=Adjust, returns={"inventory_level": shapes.InventoryLevel}, idempotent=True)
 def adjust(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_inventory"))) -> Response:
     services = request.app.state.services
     data = Adjust.model_validate(body if isinstance(body, dict) else {})
@@ -138,6 +151,7 @@ def adjust(request: Request, body: Any = Depends(json_body), principal: Principa
 
 
 @router.post("/inventory_levels/set.json", summary="Set what is available (accepts Idempotency-Key)")
+@documented(body=SetLevel, returns={"inventory_level": shapes.InventoryLevel}, idempotent=True)
 def set_level(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_inventory"))) -> Response:
     services = request.app.state.services
     data = SetLevel.model_validate(body if isinstance(body, dict) else {})
@@ -150,6 +164,7 @@ def set_level(request: Request, body: Any = Depends(json_body), principal: Princ
 
 
 @router.post("/inventory_levels/connect.json", status_code=201, summary="Stock an item at a location (accepts Idempotency-Key)")
+@documented(body=Connect, returns={"inventory_level": shapes.InventoryLevel}, idempotent=True, also=(200,))
 def connect(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_inventory"))) -> Response:
     services = request.app.state.services
     data = Connect.model_validate(body if isinstance(body, dict) else {})
@@ -162,6 +177,12 @@ def connect(request: Request, body: Any = Depends(json_body), principal: Princip
 
 
 @router.delete("/inventory_levels.json", status_code=204, summary="Stop stocking an item at a location")
+@documented(
+    query=(
+        integer("inventory_item_id", "The inventory item", minimum=1, required=True),
+        integer("location_id", "The location", minimum=1, required=True),
+    )
+)
 def disconnect(request: Request, principal: Principal = Depends(requires("write_inventory"))) -> Response:
     services = request.app.state.services
     q = request.query_params
@@ -174,6 +195,7 @@ def disconnect(request: Request, principal: Principal = Depends(requires("write_
 
 
 @router.get("/inventory_items.json", summary="Inventory items by id")
+@documented(query=(id_list("ids", "The inventory items to return"),), returns={"inventory_items": list[shapes.InventoryItem]})
 def list_items(request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
     ids = params.id_list(request.query_params.get("ids"), "ids")
@@ -181,6 +203,7 @@ def list_items(request: Request, principal: Principal = Depends(requires("read_i
 
 
 @router.get("/inventory_items/{item_id}.json", summary="Get one inventory item")
+@documented(returns={"inventory_item": shapes.InventoryItem})
 def get_item(item_id: int, request: Request, principal: Principal = Depends(requires("read_inventory"))) -> dict[str, Any]:
     services = request.app.state.services
     return {"inventory_item": item_json(inventory.item(services, item_id), services.shop())}

@@ -12,17 +12,19 @@ from ...db.queries import Cursor, OrderFilter
 from ...representation.common import only_fields
 from ...representation.events import event_json
 from ...representation.orders import order_json
-from ...schemas.orders import OrderCreate, new_order, order_changes
+from ...schemas.orders import OrderCreate, OrderUpdate, new_order, order_changes
 from ...services import cancellation
 from ...services import diagnosis as diagnosis_service
 from ...services import orders as order_service
 from ...services.loading import visible_since
+from .. import openapi_models as shapes
 from .. import pagination, params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
 from ..errors import ApiError
+from ..openapi import FIELDS, IDS, IGNORED, LIMIT, PAGE_INFO, SINCE_ID, choice, documented, flag, text, timestamp
 from ..writes import respond
-from .refunds import amount_refund, refund_request
+from .refunds import RefundIn, amount_refund, refund_request
 
 router = APIRouter()
 
@@ -43,6 +45,20 @@ FILTER_PARAMS = (
     "fulfillment_status",
     "attribution_app_id",
 )
+# What the list and count routes read, for the OpenAPI document.
+FILTER_QUERY = (
+    IDS,
+    SINCE_ID,
+    *(
+        timestamp(f"{field}_{end}", f"Only orders {field.split('_')[0]} at or {'after' if end == 'min' else 'before'} this time")
+        for field in ("created_at", "updated_at", "processed_at")
+        for end in ("min", "max")
+    ),
+    choice("status", STATUSES, "open (the default), closed (archived), cancelled, or any", default="open"),
+    choice("financial_status", FINANCIAL, "Filter by financial status", default="any"),
+    choice("fulfillment_status", FULFILLMENT, "Filter by fulfillment status", default="any"),
+)
+LIST_QUERY = (LIMIT, FIELDS, PAGE_INFO, *FILTER_QUERY)
 
 
 def _filter(request: Request, raw: dict[str, str], principal: Principal, customer_id: int | None = None) -> OrderFilter:
@@ -103,11 +119,13 @@ def list_response(request: Request, principal: Principal, customer_id: int | Non
 
 
 @router.get("/orders.json", summary="List orders (newest first; cursor pagination through Link)")
+@documented(query=LIST_QUERY, returns={"orders": list[shapes.Order]})
 def list_orders(request: Request, principal: Principal = Depends(requires("read_orders"))) -> Response:
     return list_response(request, principal)
 
 
 @router.get("/orders/count.json", summary="Count orders matching the list filters")
+@documented(query=FILTER_QUERY, returns={"count": int})
 def count_orders(request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, int]:
     services = request.app.state.services
     flt = _filter(request, dict(request.query_params), principal)
@@ -116,6 +134,7 @@ def count_orders(request: Request, principal: Principal = Depends(requires("read
 
 
 @router.get("/orders/{order_id}.json", summary="Get one order")
+@documented(query=(FIELDS,), returns={"order": shapes.Order})
 def get_order(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
     order = order_service.get_order(services, order_id, caller=principal)
@@ -124,6 +143,7 @@ def get_order(order_id: int, request: Request, principal: Principal = Depends(re
 
 
 @router.post("/orders.json", status_code=201, summary="Create an order (accepts Idempotency-Key)")
+@documented(body={"order": OrderCreate}, returns={"order": shapes.Order}, idempotent=True)
 def create_order(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))) -> Response:
     services = request.app.state.services
     data = OrderCreate.model_validate(unwrap(body, "order"))
@@ -136,6 +156,7 @@ def create_order(request: Request, body: Any = Depends(json_body), principal: Pr
 
 
 @router.put("/orders/{order_id}.json", summary="Update an order's note, tags, contact details or shipping address")
+@documented(body={"order": OrderUpdate}, returns={"order": shapes.Order})
 def update_order(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
 ) -> dict[str, Any]:
@@ -150,6 +171,7 @@ def update_order(
 
 
 @router.delete("/orders/{order_id}.json", summary="Delete an order")
+@documented(returns={})
 def delete_order(order_id: int, request: Request, principal: Principal = Depends(requires("write_orders"))) -> dict[str, Any]:
     order_service.delete_order(request.app.state.services, order_id, caller=principal)
     return {}
@@ -165,6 +187,7 @@ def _order_action(request: Request, principal: Principal, action) -> Response:
 
 
 @router.post("/orders/{order_id}/close.json", summary="Close (archive) an order")
+@documented(body=IGNORED, returns={"order": shapes.Order}, idempotent=True)
 def close_order(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
 ) -> Response:
@@ -177,6 +200,7 @@ def close_order(
 
 
 @router.post("/orders/{order_id}/open.json", summary="Re-open (unarchive) an order")
+@documented(body=IGNORED, returns={"order": shapes.Order}, idempotent=True)
 def open_order(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
 ) -> Response:
@@ -189,6 +213,19 @@ def open_order(
 
 
 @router.post("/orders/{order_id}/cancel.json", summary="Cancel an order: void authorizations; refund, restock and notify when asked")
+@documented(
+    body={"reason": str, "email": bool, "restock": bool, "amount": str, "currency": str, "refund": RefundIn},
+    body_required=False,
+    query=(
+        text("reason", "Why: customer, fraud, inventory, declined or other"),
+        flag("email", "Email the customer"),
+        flag("restock", "Restock the items"),
+        text("amount", "Refund this amount (a decimal string)"),
+        text("currency", "The currency of amount"),
+    ),
+    returns={"order": shapes.Order},
+    idempotent=True,
+)
 def cancel_order(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
 ) -> Response:
@@ -230,6 +267,7 @@ def cancel_order(
 
 
 @router.get("/orders/{order_id}/events.json", summary="The order's timeline")
+@documented(query=(LIMIT, SINCE_ID, FIELDS), returns={"events": list[shapes.Event]})
 def order_events(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
     order = order_service.get_order(services, order_id, caller=principal)
@@ -243,6 +281,7 @@ def order_events(order_id: int, request: Request, principal: Principal = Depends
 
 
 @router.get("/orders/{order_id}/diagnosis.json", summary="Why the order is still unpaid, unfulfilled or open (orderdesk extension)")
+@documented(returns={"diagnosis": shapes.Diagnosis})
 def order_diagnosis(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     order, reasons = diagnosis_service.diagnose_order(request.app.state.services, order_id, caller=principal)
     return {

@@ -14,10 +14,12 @@ from ...representation.common import only_fields
 from ...representation.payments import calculation_json, refund_json
 from ...services import payments as payment_service
 from ...services import refunds as refund_service
+from .. import openapi_models as shapes
 from .. import params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
 from ..errors import ApiError
+from ..openapi import FIELDS, documented
 from ..writes import respond
 
 router = APIRouter()
@@ -80,6 +82,7 @@ def amount_refund(amount: Any, currency: Any) -> RefundRequest:
 
 
 @router.post("/orders/{order_id}/refunds/calculate.json", summary="Calculate a suggested refund")
+@documented(body={"refund": RefundIn}, body_required=False, returns={"refund": shapes.RefundCalculation})
 def calculate(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
@@ -92,6 +95,7 @@ def calculate(
 
 
 @router.post("/orders/{order_id}/refunds.json", status_code=201, summary="Create a refund (accepts Idempotency-Key)")
+@documented(body={"refund": RefundIn}, returns={"refund": shapes.Refund}, idempotent=True)
 def create(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
 ) -> Response:
@@ -111,6 +115,7 @@ def create(
 
 
 @router.get("/orders/{order_id}/refunds.json", summary="List an order's refunds")
+@documented(query=(FIELDS,), returns={"refunds": list[shapes.Refund]})
 def list_refunds(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
     order = payment_service.list_transactions(services, order_id, caller=principal)
@@ -120,6 +125,7 @@ def list_refunds(order_id: int, request: Request, principal: Principal = Depends
 
 
 @router.get("/orders/{order_id}/refunds/{refund_id}.json", summary="Get one refund")
+@documented(query=(FIELDS,), returns={"refund": shapes.Refund})
 def get_refund(order_id: int, refund_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
     order = payment_service.list_transactions(services, order_id, caller=principal)

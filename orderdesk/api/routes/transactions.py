@@ -14,10 +14,12 @@ from ...representation.common import only_fields
 from ...representation.orders import order_json
 from ...representation.payments import transaction_json
 from ...services import payments as payment_service
+from .. import openapi_models as shapes
 from .. import params
 from ..auth import Principal, requires
 from ..body import json_body, unwrap
 from ..errors import ApiError
+from ..openapi import FIELDS, IGNORED, SINCE_ID, documented, text
 from ..writes import respond
 
 router = APIRouter()
@@ -52,6 +54,7 @@ def _amount(value) -> Decimal | None:
 
 
 @router.get("/orders/{order_id}/transactions.json", summary="List an order's transactions")
+@documented(query=(SINCE_ID, FIELDS), returns={"transactions": list[shapes.Transaction]})
 def list_transactions(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, Any]:
     services = request.app.state.services
     order = payment_service.list_transactions(services, order_id, caller=principal)
@@ -63,12 +66,14 @@ def list_transactions(order_id: int, request: Request, principal: Principal = De
 
 
 @router.get("/orders/{order_id}/transactions/count.json", summary="Count an order's transactions")
+@documented(returns={"count": int})
 def count_transactions(order_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))) -> dict[str, int]:
     order = payment_service.list_transactions(request.app.state.services, order_id, caller=principal)
     return {"count": len(order.transactions)}
 
 
 @router.get("/orders/{order_id}/transactions/{transaction_id}.json", summary="Get one transaction")
+@documented(query=(FIELDS,), returns={"transaction": shapes.Transaction})
 def get_transaction(
     order_id: int, transaction_id: int, request: Request, principal: Principal = Depends(requires("read_orders"))
 ) -> dict[str, Any]:
@@ -85,6 +90,12 @@ def get_transaction(
     "/orders/{order_id}/transactions.json",
     status_code=201,
     summary="Create a transaction: authorize, capture, sale or void (accepts Idempotency-Key)",
+)
+@documented(
+    body={"transaction": TransactionIn},
+    query=(text("source", "external: record a payment made elsewhere (then status may be given)"),),
+    returns={"transaction": shapes.Transaction},
+    idempotent=True,
 )
 def create_transaction(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
@@ -116,6 +127,7 @@ def create_transaction(
 
 
 @router.post("/orders/{order_id}/mark_as_paid.json", summary="Mark the order as paid (orderdesk extension)")
+@documented(body=IGNORED, returns={"order": shapes.Order}, idempotent=True)
 def mark_as_paid(
     order_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(requires("write_orders"))
 ) -> Response:

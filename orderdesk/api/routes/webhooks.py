@@ -8,10 +8,12 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from ...representation.common import only_fields, timestamp
 from ...services import webhooks as service
+from .. import openapi_models as shapes
 from .. import pagination, params, versions
 from ..auth import Principal, authenticated
 from ..body import json_body, unwrap
 from ..errors import ApiError
+from ..openapi import FIELDS, LIMIT, SINCE_ID, choice, documented, text
 from ..writes import respond
 
 router = APIRouter()
@@ -46,12 +48,19 @@ def webhook_json(row: Any, tz: str) -> dict[str, Any]:
     }
 
 
+FILTER_QUERY = (
+    text("address", "Only subscriptions to this address"),
+    choice("topic", service.ORDER_TOPICS, "Only subscriptions to this topic"),
+)
+
+
 def _filters(request: Request) -> dict[str, Any]:
     q = request.query_params
     return {"address": q.get("address") or None, "topic": q.get("topic") or None}
 
 
 @router.get("/webhooks.json", summary="List webhook subscriptions")
+@documented(query=(LIMIT, SINCE_ID, FIELDS, *FILTER_QUERY), returns={"webhooks": list[shapes.Webhook]})
 def list_webhooks(request: Request, principal: Principal = Depends(_principal)) -> dict[str, Any]:
     services = request.app.state.services
     limit = pagination.parse_limit(request.query_params.get("limit"))
@@ -63,11 +72,13 @@ def list_webhooks(request: Request, principal: Principal = Depends(_principal)) 
 
 
 @router.get("/webhooks/count.json", summary="Count webhook subscriptions")
+@documented(query=FILTER_QUERY, returns={"count": int})
 def count_webhooks(request: Request, principal: Principal = Depends(_principal)) -> dict[str, int]:
     return {"count": service.count_subscriptions(request.app.state.services, caller=principal, **_filters(request))}
 
 
 @router.get("/webhooks/{webhook_id}.json", summary="Get one webhook subscription")
+@documented(query=(FIELDS,), returns={"webhook": shapes.Webhook})
 def get_webhook(webhook_id: int, request: Request, principal: Principal = Depends(_principal)) -> dict[str, Any]:
     services = request.app.state.services
     fields = params.field_list(request.query_params.get("fields"))
@@ -76,6 +87,7 @@ def get_webhook(webhook_id: int, request: Request, principal: Principal = Depend
 
 
 @router.post("/webhooks.json", status_code=201, summary="Create a webhook subscription")
+@documented(body={"webhook": shapes.WebhookCreate}, returns={"webhook": shapes.Webhook}, idempotent=True)
 def create_webhook(version: str, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(_principal)) -> Response:
     services = request.app.state.services
     data = unwrap(body, "webhook")
@@ -92,6 +104,7 @@ def create_webhook(version: str, request: Request, body: Any = Depends(json_body
 
 
 @router.put("/webhooks/{webhook_id}.json", summary="Update a webhook subscription")
+@documented(body={"webhook": shapes.WebhookUpdate}, returns={"webhook": shapes.Webhook})
 def update_webhook(
     webhook_id: int, request: Request, body: Any = Depends(json_body), principal: Principal = Depends(_principal)
 ) -> dict[str, Any]:
@@ -105,6 +118,7 @@ def update_webhook(
 
 
 @router.delete("/webhooks/{webhook_id}.json", summary="Delete a webhook subscription")
+@documented(returns={})
 def delete_webhook(webhook_id: int, request: Request, principal: Principal = Depends(_principal)) -> dict[str, Any]:
     service.delete_subscription(request.app.state.services, webhook_id, caller=principal)
     return {}
