@@ -7,10 +7,10 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from . import auth, login, orders, payments
+from . import archiving, auth, cancellation, login, orders, payments, refunds
 from .templating import render
 
-ROUTERS = (login.router, orders.router, payments.router)
+ROUTERS = (login.router, orders.router, payments.router, refunds.router, cancellation.router, archiving.router)
 
 
 def install(app: FastAPI) -> None:
