@@ -7,10 +7,18 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from . import auth, fulfillment, login, orders, payments
+from . import archiving, auth, cancellation, fulfillment, login, orders, payments, refunds
 from .templating import render
 
-ROUTERS = (login.router, orders.router, payments.router, fulfillment.router)
+ROUTERS = (
+    login.router,
+    orders.router,
+    payments.router,
+    refunds.router,
+    cancellation.router,
+    archiving.router,
+    fulfillment.router,
+)
 
 
 def install(app: FastAPI) -> None:
