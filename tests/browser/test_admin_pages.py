@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,30 +17,12 @@ from tests.loopback import free_port
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path("/tmp/orderdesk-admin-order-list.png")
 
 
 def _orderdesk() -> list[str]:
     exe = shutil.which("orderdesk", path=str(Path(sys.executable).parent)) or shutil.which("orderdesk")
     return [exe] if exe else [sys.executable, "-m", "orderdesk"]
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not on PATH (required under CI)")
-        pytest.skip("chromium is not on PATH; install Debian's chromium to run browser tests")
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -87,15 +68,6 @@ def server(tmp_path_factory, chromium_path):
             proc.wait()
         log.close()
 
-
-@pytest.fixture(scope="module")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def log_in(page, email: str = DEMO_OWNER[0], password: str = DEMO_OWNER[1]) -> None:

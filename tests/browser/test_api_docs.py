@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.test_admin_pages import browser, chromium_path, server  # noqa: F401 - fixtures
+from tests.browser.test_admin_pages import server  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 

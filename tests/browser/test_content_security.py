@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.test_admin_pages import _orderdesk, browser, chromium_path, log_in  # noqa: F401 - fixtures
+from tests.browser.test_admin_pages import _orderdesk, log_in
 from tests.loopback import free_port
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, chromium_path):  # noqa: F811 - the imported fixture
+def site(tmp_path_factory, chromium_path):
     """A seeded demo shop served with ORDERDESK_PUBLIC_URL set to its own address: (base URL, token)."""
     tmp = tmp_path_factory.mktemp("csp")
     url = f"sqlite:///{tmp}/demo.db"
@@ -73,7 +73,7 @@ def site(tmp_path_factory, chromium_path):  # noqa: F811 - the imported fixture
 
 
 @pytest.fixture
-def page(browser, site):  # noqa: F811 - the imported fixture
+def page(browser, site):
     context = browser.new_context(base_url=site[0], viewport={"width": 1280, "height": 900})
     context.add_init_script(RECORD_VIOLATIONS)
     page = context.new_page()
