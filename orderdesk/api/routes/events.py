@@ -7,14 +7,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
-from ...db.queries import Cursor
 from ...representation.common import only_fields
 from ...representation.events import event_json
 from ...services import events as event_service
 from .. import openapi_models as shapes
 from .. import pagination, params
 from ..auth import Principal, requires, requires_any
-from ..errors import ApiError
 from ..openapi import FIELDS, LIMIT, PAGE_INFO, SINCE_ID, documented, text, timestamp
 
 router = APIRouter()
@@ -54,28 +52,10 @@ def _rows_json(request: Request, rows: list[dict[str, Any]], fields: list[str] |
 )
 def list_events(request: Request, principal: Principal = Depends(READ_EVENTS)) -> Response:
     services = request.app.state.services
-    query = dict(request.query_params)
-    limit = pagination.parse_limit(query.get("limit"))
-    fields = params.field_list(query.get("fields"))
-    cursor = None
-    if "page_info" in query:
-        extra = sorted(set(query) - {"page_info", "limit", "fields"})
-        if extra:
-            raise ApiError(400, {extra[0]: f"{extra[0]} cannot be passed when page_info is present"})
-        cursor, saved = pagination.decode(query["page_info"])
-        raw = {k: v for k, v in saved.items() if k in FILTER_PARAMS}
-    else:
-        raw = {k: v for k, v in query.items() if k in FILTER_PARAMS}
-    rows, more = event_service.list_events(services, _filter(request, raw, principal), limit=limit, cursor=cursor)
-    keep = {"limit": str(limit), **({"fields": ",".join(fields)} if fields else {})}
-    links: dict[str, dict[str, Any]] = {}
-    going_back = cursor is not None and cursor.direction == "previous"
-    if rows and (more or going_back):
-        links["next"] = {**keep, "page_info": pagination.encode(Cursor(rows[-1]["created_at"], rows[-1]["id"], "next"), raw)}
-    if rows and cursor is not None and (more or not going_back):
-        links["previous"] = {**keep, "page_info": pagination.encode(Cursor(rows[0]["created_at"], rows[0]["id"], "previous"), raw)}
-    link = pagination.link_header(request, links)
-    return JSONResponse({"events": _rows_json(request, rows, fields)}, headers={"Link": link} if link else {})
+    page = pagination.page_of(request, FILTER_PARAMS)
+    rows, more = event_service.list_events(services, _filter(request, page.filters, principal), limit=page.limit, cursor=page.cursor)
+    first, last = ((rows[0]["created_at"], rows[0]["id"]), (rows[-1]["created_at"], rows[-1]["id"])) if rows else (None, None)
+    return JSONResponse({"events": _rows_json(request, rows, page.fields)}, headers=pagination.links_for(request, page, first, last, more))
 
 
 @router.get("/events/count.json", summary="Count the shop's events matching the list filters")

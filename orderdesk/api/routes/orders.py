@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from ...db import queries
-from ...db.queries import Cursor, OrderFilter
+from ...db.queries import OrderFilter
 from ...representation.common import only_fields
 from ...representation.events import event_json
 from ...representation.orders import order_json
@@ -83,39 +83,14 @@ def _filter(request: Request, raw: dict[str, str], principal: Principal, custome
 
 def list_response(request: Request, principal: Principal, customer_id: int | None = None) -> Response:
     services = request.app.state.services
-    query = dict(request.query_params)
-    limit = pagination.parse_limit(query.get("limit"))
-    fields = params.field_list(query.get("fields"))
-    cursor = None
-    if "page_info" in query:
-        extra = sorted(set(query) - {"page_info", "limit", "fields"})
-        if extra:
-            raise ApiError(400, {extra[0]: f"{extra[0]} cannot be passed when page_info is present"})
-        cursor, saved = pagination.decode(query["page_info"])
-        raw = {k: v for k, v in saved.items() if k in FILTER_PARAMS}
-    else:
-        raw = {k: v for k, v in query.items() if k in FILTER_PARAMS}
-    flt = _filter(request, raw, principal, customer_id)
+    page = pagination.page_of(request, FILTER_PARAMS)
+    flt = _filter(request, page.filters, principal, customer_id)
     with services.db.reading() as uow:
-        orders, more = queries.list_orders(uow.conn, flt, limit=limit, cursor=cursor)
+        orders, more = queries.list_orders(uow.conn, flt, limit=page.limit, cursor=page.cursor)
     shop = services.shop()
-    body = {"orders": [only_fields(order_json(o, shop), fields) for o in orders]}
-    links: dict[str, dict[str, Any]] = {}
-    keep = {"limit": str(limit)}
-    if fields:
-        keep["fields"] = ",".join(fields)
-    going_back = cursor is not None and cursor.direction == "previous"
-    if orders and (more or going_back):
-        last = orders[-1]
-        links["next"] = {**keep, "page_info": pagination.encode(Cursor(last.created_at, last.id, "next"), raw)}
-    if orders and cursor is not None and (more or not going_back):
-        first = orders[0]
-        links["previous"] = {**keep, "page_info": pagination.encode(Cursor(first.created_at, first.id, "previous"), raw)}
-    headers = {}
-    link = pagination.link_header(request, links)
-    if link:
-        headers["Link"] = link
-    return JSONResponse(body, headers=headers)
+    body = {"orders": [only_fields(order_json(o, shop), page.fields) for o in orders]}
+    first, last = ((orders[0].created_at, orders[0].id), (orders[-1].created_at, orders[-1].id)) if orders else (None, None)
+    return JSONResponse(body, headers=pagination.links_for(request, page, first, last, more))
 
 
 @router.get("/orders.json", summary="List orders (newest first; cursor pagination through Link)")
