@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -43,6 +45,40 @@ def orderdesk(*args: str, database_url: str, stdin: str | None = None, env: dict
     )
     assert result.returncode == 0, f"orderdesk {' '.join(args)}: {result.stdout}{result.stderr}"
     return result.stdout
+
+
+@contextmanager
+def serving(database_url: str, tmp: Path, env: dict | None = None, port: int | None = None):
+    """``orderdesk serve`` on the database until the block ends; yields its base URL once it answers."""
+    port = port or free_port()
+    log = open(tmp / "server.log", "w+")  # noqa: SIM115 - the server writes it until the block ends
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "orderdesk", "serve", "--database-url", database_url, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/admin/login", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"server did not start:\n{log.read()}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -102,34 +138,8 @@ def shop(tmp_path_factory, chromium_path):
         stdin=OWNER[1] + "\n",
         env=env,
     )
-    port = free_port()
-    log = open(tmp / "server.log", "w+")  # noqa: SIM115 - the server writes it until the fixture ends
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "orderdesk", "serve", "--database-url", url, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/admin/login", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()}")
-            time.sleep(0.2)
+    with serving(url, tmp, env) as base:
         yield Shop(base, url, token)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")

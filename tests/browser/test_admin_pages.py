@@ -6,13 +6,12 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from orderdesk.cli.demo import DEMO_OWNER
+from tests.browser.conftest import serving
 from tests.loopback import free_port
 
 pytestmark = pytest.mark.browser
@@ -37,37 +36,8 @@ def server(tmp_path_factory, chromium_path):
         timeout=120,
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-    port = free_port()
-    log = open(tmp / "server.log", "w+")  # noqa: SIM115 - the server process writes it until the fixture ends
-    proc = subprocess.Popen(
-        [*_orderdesk(), "serve", "--database-url", url, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/admin/login", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()}")
-            time.sleep(0.2)
+    with serving(url, tmp) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
 
 
 def log_in(page, email: str = DEMO_OWNER[0], password: str = DEMO_OWNER[1]) -> None:

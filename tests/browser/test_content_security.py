@@ -9,11 +9,11 @@ import json
 import os
 import re
 import subprocess
-import time
 import urllib.request
 
 import pytest
 
+from tests.browser.conftest import serving
 from tests.browser.test_admin_pages import _orderdesk, log_in
 from tests.loopback import free_port
 
@@ -41,35 +41,8 @@ def site(tmp_path_factory, chromium_path):
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     token = re.search(r"shpat_[0-9a-f]+", seeded.stdout).group(0)
-    log = open(tmp / "server.log", "w+")  # noqa: SIM115 - the server process writes it until the fixture ends
-    proc = subprocess.Popen(
-        [*_orderdesk(), "serve", "--database-url", url, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/admin/login", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()}")
-            time.sleep(0.2)
+    with serving(url, tmp, env, port=port):
         yield base, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture
