@@ -34,6 +34,14 @@ def assign_fulfillment_orders(
             fo.status = "closed"
         fos.append(fo)
     order.fulfillment_orders = fos
+    # An imported fulfillment that named no location shipped from where its lines are assigned
+    # (Shopify records the shop's location); staff then read where it left, not "No location".
+    line_location = {line.key: line.location_id or default_location_id for line in order.line_items}
+    for fulfillment in order.fulfillments:
+        if fulfillment.location_id is None:
+            places = {line_location.get(key) for key in fulfillment.quantities}
+            if len(places) == 1:
+                fulfillment.location_id = places.pop()
     if service_by_location:
         assign_services(order, service_by_location)
     return fos
