@@ -5,8 +5,8 @@ checked without anyone remembering to add it."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.routing import APIRoute
