@@ -127,9 +127,11 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
         api.include_router(router)
     app.include_router(api)
 
+    from ..status_page.logo import router as logo_router
     from ..status_page.views import router as status_page_router
 
     app.include_router(status_page_router)  # the shopper's order_status_url
+    app.include_router(logo_router)  # the shop's logo, for emails and packing slips
     app.mount("/status/static", StaticFiles(packages=[("orderdesk.status_page", "static")]), name="status-static")
 
     if with_admin:

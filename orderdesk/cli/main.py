@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import socket
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ..config import DEFAULT_DATABASE_URL, Settings, SmtpSettings
@@ -114,6 +115,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     set_rates = rates_sub.add_parser("set", help="replace them all with these (new orders use them; placed orders keep theirs)")
     with_db(set_rates)
     set_rates.add_argument("rate", nargs="*", metavar="CUR=RATE", help="shop-currency value of one unit, e.g. USD=0.92")
+
+    logo = shop_sub.add_parser("logo", help="the logo on packing slips and emails (PNG, JPEG, GIF or WebP, at most 1 MB)")
+    with_db(logo)
+    logo_what = logo.add_mutually_exclusive_group(required=True)
+    logo_what.add_argument("file", nargs="?", help="the image file to use")
+    logo_what.add_argument("--remove", action="store_true", help="show no logo")
 
     token = sub.add_parser("token", help="API access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
@@ -251,6 +258,22 @@ def run(args: argparse.Namespace) -> int:
         saved = setup.set_exchange_rates(services, _rates(args.rate)) if args.rates_command == "set" else services.shop().exchange_rates
         for code, rate in sorted(saved.items()):
             print(f"{code}={rate}")
+        return 0
+    if args.command == "shop" and args.shop_command == "logo":
+        from ..domain.access import SYSTEM
+        from ..services import shop_logo
+
+        if args.remove:
+            shop_logo.remove_logo(_services(_location(args.database_url, create=False)), caller=SYSTEM)
+            print("logo removed")
+            return 0
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+        services = _services(_location(args.database_url, create=False))
+        content_type = shop_logo.set_logo(services, data, caller=SYSTEM)
+        print(f"logo saved ({content_type}, {len(data)} bytes): {services.shop().logo_url}")
         return 0
     if args.command == "shop":
         from ..domain.shop import Shop

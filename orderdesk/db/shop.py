@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from ..domain.shop import Shop
 from . import tables as t
@@ -29,6 +29,7 @@ def _from_row(row: Any) -> Shop:
         hold_unpaid_fulfillment=row["hold_unpaid_fulfillment"],
         webhook_secret=row["webhook_secret"],
         public_url=row["public_url"],
+        logo_updated_at=row["logo_updated_at"],
     )
 
 
@@ -62,3 +63,19 @@ class ShopRepository:
             self.conn.execute(insert(t.shop).values(id=1, created_at=at, **values))
         else:
             self.conn.execute(update(t.shop).where(t.shop.c.id == 1).values(**values))
+
+    def logo(self) -> tuple[str, bytes] | None:
+        """The logo's content type and bytes, or None."""
+        row = self.conn.execute(select(t.shop_logo.c.content_type, t.shop_logo.c.data).where(t.shop_logo.c.id == 1)).first()
+        return (row.content_type, bytes(row.data)) if row else None
+
+    # The logo (and logo_updated_at) change only here, never through put(): re-running
+    # `shop init` keeps the logo.
+    def put_logo(self, content_type: str, data: bytes, at: datetime) -> None:
+        self.conn.execute(delete(t.shop_logo))
+        self.conn.execute(insert(t.shop_logo).values(id=1, content_type=content_type, data=data, updated_at=at))
+        self.conn.execute(update(t.shop).where(t.shop.c.id == 1).values(logo_updated_at=at, updated_at=at))
+
+    def remove_logo(self, at: datetime) -> None:
+        self.conn.execute(delete(t.shop_logo))
+        self.conn.execute(update(t.shop).where(t.shop.c.id == 1).values(logo_updated_at=None, updated_at=at))

@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -64,7 +65,20 @@ shop = Table(
     Column("webhook_secret", String(128)),
     # Where shoppers and apps reach this orderdesk; links sent out start with it (NULL: ORDERDESK_PUBLIC_URL).
     Column("public_url", String(2048)),
+    # When the logo (shop_logo) last changed; its URL carries it, so caches fetch a new one.
+    Column("logo_updated_at", UTCDateTime()),
     Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# The shop's logo, for packing slips and emails: kept in the database so every server of a
+# shop serves the same one. One row (id 1) at most.
+shop_logo = Table(
+    "shop_logo",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_type", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 

@@ -67,6 +67,8 @@ class Shop:
     public_url: str | None = None
     # ORDERDESK_PUBLIC_URL; comes from the server's settings, like link_secret.
     server_public_url: str | None = None
+    # When the logo last changed (None: no logo); part of its address, so caches refetch it.
+    logo_updated_at: datetime | None = None
 
     def __post_init__(self) -> None:
         # The same rules for every way a shop is set up: the CLI, the API and the admin settings.
@@ -94,6 +96,18 @@ class Shop:
     def _domain_url(self) -> str:
         # Plain http only for a shop served on this machine.
         return f"{'http' if self._local_domain else 'https'}://{self.domain}"
+
+    @property
+    def logo_path(self) -> str | None:
+        """Where this server serves the logo, or None without one."""
+        if self.logo_updated_at is None:
+            return None
+        return f"/shop/logo?v={int(self.logo_updated_at.timestamp())}"
+
+    @property
+    def logo_url(self) -> str | None:
+        """The logo's absolute address, for emails read far from this server."""
+        return self.base_url.rstrip("/") + self.logo_path if self.logo_path else None
 
     @property
     def secure_cookies(self) -> bool:

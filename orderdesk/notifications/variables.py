@@ -166,7 +166,7 @@ def order_variables(order: Order, shop: Shop, payload: dict[str, Any] | None = N
         "order_status_url": status_url(order, shop),
         "financial_status": order.financial_status,
         "fulfillment_status": order.fulfillment_status,
-        "shop": {"name": shop.name, "url": shop.url, "email": shop.email, "email_logo_url": None, "email_accent_color": "#1a1a1a"},
+        "shop": {"name": shop.name, "url": shop.url, "email": shop.email, "email_logo_url": shop.logo_url, "email_accent_color": "#1a1a1a"},
         "shop_name": shop.name,
         "customer": {
             "first_name": first,

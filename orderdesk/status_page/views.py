@@ -213,4 +213,6 @@ def order_status(request: Request, key: str) -> HTMLResponse:
             return _page(request, "status_limited.html", {}, 429, **{"Retry-After": str(max(int(wait + 0.999), 1))})
         return _page(request, "status_not_found.html", {}, 404)
     shop = services.shop()
-    return _page(request, "status.html", {"shop_name": shop.name, "order": page_data(order, shop.iana_timezone)})
+    return _page(
+        request, "status.html", {"shop_name": shop.name, "shop_logo": shop.logo_path, "order": page_data(order, shop.iana_timezone)}
+    )
