@@ -3,6 +3,7 @@
 import pytest
 
 from orderdesk.cli.main import main
+from tests.loopback import free_port
 
 
 def test_shop_init_token_create_and_list(tmp_path, capsys):
@@ -156,7 +157,9 @@ def everything_in(folder) -> list[str]:
         (["frobnicate"], "invalid choice"),
     ],
 )
-def test_bad_input_is_one_line_exit_2_and_creates_nothing(empty_folder, capsys, argv, says):
+def test_bad_input_is_one_line_exit_2_and_creates_nothing(empty_folder, capsys, monkeypatch, argv, says):
+    # A free default port, so a server running on 8000 on this machine changes no answer.
+    monkeypatch.setenv("ORDERDESK_PORT", str(free_port()))
     assert says in refused(argv, capsys)
     assert everything_in(empty_folder) == []
 
