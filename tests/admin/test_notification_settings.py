@@ -72,7 +72,7 @@ def test_the_live_preview_answers_htmx_with_the_subject_or_the_problem(admin, ap
 def test_the_rendered_email_is_served_with_a_policy_that_allows_no_script(admin, api):
     order = create_order(api)
     page = admin.get(f"{URL}?order_id={order['id']}")
-    assert f'<iframe name="preview-frame" id="preview-frame" title="Email preview" sandbox\n' in page.text
+    assert '<iframe name="preview-frame" id="preview-frame" title="Email preview" sandbox\n' in page.text
     saved = admin.get(f"{URL}/preview.html?order_id={order['id']}")
     assert saved.status_code == 200 and order["name"] in saved.text
     policy = saved.headers["content-security-policy"]
