@@ -158,7 +158,9 @@ def test_resetting_a_password_ends_sessions_and_the_new_one_works(admin, app, se
     short = admin.post(url, data={"csrf_token": csrf_of(admin), "password_choice": "set", "password": "short"})
     assert short.status_code == 422 and "at least 10 characters" in field_error(short.text, "new-password")
     assert client.get("/admin/orders", follow_redirects=False).status_code == 200  # nothing changed
-    ok = admin.post(url, data={"csrf_token": csrf_of(admin), "password_choice": "set", "password": "a new password 2"}, follow_redirects=False)
+    ok = admin.post(
+        url, data={"csrf_token": csrf_of(admin), "password_choice": "set", "password": "a new password 2"}, follow_redirects=False
+    )
     assert ok.status_code == 303
     assert client.get("/admin/orders", follow_redirects=False).status_code == 303
     log_in(new_client(app), "sam@test-shop.example", "a new password 2")
