@@ -58,7 +58,7 @@ def member_page(
         "member": member,
         "permissions": PERMISSIONS,
         "errors": errors or {},
-        "values": values or {"role": member.role, "permissions": list(member.permissions), "password_choice": "set"},
+        "values": values or {"role": member.role, "permissions": sorted(member.effective_permissions), "password_choice": "set"},
         "shown_once": shown_once,
         "is_me": request.state.caller.staff_id == member.id,
     }
