@@ -74,7 +74,16 @@ def edit_page(
         return render(request, "not_found.html", status_code=404)
     orders = _recent_orders(request)
     chosen = (values or {}).get("order_id") or (str(orders[0].id) if orders else "")
+    subject = None
+    if chosen.isdigit() and not errors:
+        try:
+            subject = notification_service.preview(
+                request.app.state.services, name, int(chosen), caller=request.state.caller, **_draft(values)
+            )["subject"]
+        except DomainError:
+            subject = None
     context = {
+        "subject": subject,
         "template": template,
         "values": {"subject": template["subject"], "body": template["body"], **(values or {}), "order_id": chosen},
         "errors": errors or {},
@@ -118,6 +127,11 @@ def reset(name: str, request: Request, caller: Caller = Depends(requires("settin
         done=lambda t: saved(f"{SECTION}/{name}", f"{t['title']} is back to the default."),
         fields=FIELDS,
     )
+
+
+def _draft(values: dict[str, str] | None) -> dict[str, str]:
+    """The unsaved subject and body a refused form carries, to preview what the merchant sees."""
+    return {k: values[k] for k in ("subject", "body") if values and k in values}
 
 
 def _order_id(text: str) -> int:
