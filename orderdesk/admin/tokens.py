@@ -4,6 +4,8 @@ on, in every process)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -30,12 +32,12 @@ def tokens_page(
     request: Request,
     *,
     errors: dict[str, str] | None = None,
-    values: dict[str, object] | None = None,
+    values: dict[str, Any] | None = None,
     new_token: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     services = request.app.state.services
-    context = {
+    context: dict[str, Any] = {
         "tokens": list(reversed(token_service.list_tokens(services))),
         "scope_groups": _scope_groups(),
         "errors": errors or {},
@@ -53,7 +55,7 @@ def tokens(request: Request, caller: Caller = Depends(requires("tokens"))) -> Re
 @router.post("/admin/settings/tokens")
 def create(request: Request, name: str = Form(""), scopes: list[str] = Form([]), caller: Caller = Depends(requires("tokens"))) -> Response:
     services = request.app.state.services
-    values = {"name": name, "scopes": scopes}
+    values: dict[str, Any] = {"name": name, "scopes": scopes}
     # The token is shown on this answer only: it is not in a redirect, a cookie or a log.
     return submit(
         request,
