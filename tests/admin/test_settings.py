@@ -161,3 +161,14 @@ def test_settings_pages_are_not_kept_by_the_browser(admin):
     for path in ("/admin/settings/general", "/admin/settings/webhooks", "/admin/settings/tokens", "/admin/settings/staff"):
         response = admin.get(path)
         assert response.status_code == 200 and response.headers["cache-control"] == "no-store", path
+
+
+def test_the_time_zone_field_offers_the_iana_names_and_fields_keep_their_attributes(admin):
+    # Attributes were once escaped into the value of the previous one (list="&#34;timezones&#34;"), so
+    # the time zone suggestions, the currency's length and the text areas' sizes were lost.
+    page = admin.get("/admin/settings/general").text
+    assert re.search(r'id="iana_timezone" [^>]*list="timezones"', page)
+    assert '<option value="Europe/Berlin">' in page and '<option value="America/New_York">' in page
+    assert re.search(r'id="currency" [^>]*maxlength="3"', page)
+    assert re.search(r'<textarea id="exchange_rates" [^>]*rows="4"', page)
+    assert "&#34;" not in page
