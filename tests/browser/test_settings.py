@@ -162,6 +162,36 @@ def test_without_the_settings_permissions_there_is_no_settings_link_and_the_serv
     assert response.status == 403
     assert "Mine" not in orderdesk("token", "list", database_url=shop.database_url)
     assert page.request.get("/admin/settings/general").status == 403
+    secret = orderdesk("app", "secret", "tests", database_url=shop.database_url).strip()
+    for path, form in [
+        ("/admin/settings/general", {"iana_timezone": "Asia/Tokyo"}),
+        ("/admin/settings/automation", {"fulfillment_automation": "all"}),
+        ("/admin/settings/notifications/refund", {"subject": "Hacked", "body": "x"}),
+        ("/admin/settings/webhooks/1/rotate", {}),
+        ("/admin/settings/staff", {"email": "mallory@shop.example", "password": "mallory password", "role": "owner"}),
+    ]:
+        assert page.request.post(path, form={"csrf_token": token, **form}).status == 403, path
+    assert shop.get("/shop.json")["shop"]["iana_timezone"] == "Europe/Berlin"
+    assert orderdesk("app", "secret", "tests", database_url=shop.database_url).strip() == secret
+    assert "mallory" not in orderdesk("staff", "list", database_url=shop.database_url)
+    assert shop.get("/notification_templates/refund.json")["notification_template"]["customized"] is False
+
+
+def test_a_member_with_the_settings_permission_sees_only_the_sections_they_may_use(shop, new_page):
+    shop.staff("editor@shop.example", "editor password 1", "settings")
+    page = new_page("editor@shop.example", "editor password 1")
+    page.goto("/admin/settings")
+    page.wait_for_url(re.compile(r"/admin/settings/general$"))
+    menu = page.get_by_role("navigation", name="Settings")
+    assert [menu.get_by_role("link", name=n).count() for n in ("General", "Notifications", "Webhooks", "API tokens", "Staff")] == [
+        1,
+        1,
+        1,
+        0,
+        0,
+    ]
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Emails").count() == 0
+    assert page.request.get("/admin/settings/staff").status == 403 and page.request.get("/admin/emails").status == 403
 
 
 def test_the_emails_page_shows_the_kept_emails(shop, page):
