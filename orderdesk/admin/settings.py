@@ -98,9 +98,10 @@ def rates_text(rates: dict[str, str]) -> str:
 
 
 def parse_rates(text: str) -> dict[str, str]:
-    """``USD=0.92`` per line (or separated by commas); the service checks codes and amounts."""
+    """``USD=0.92`` per line (or separated by semicolons; a comma may be a decimal comma, which the
+    service refuses by name); the service checks codes and amounts."""
     rates: dict[str, str] = {}
-    for part in text.replace(",", "\n").splitlines():
+    for part in text.replace(";", "\n").splitlines():
         part = part.strip()
         if not part:
             continue

@@ -74,6 +74,7 @@ def test_the_public_url_is_checked_saved_and_cleared(admin, services):
         ("exchange_rates", "EUR 1.10", "write each rate as CODE=RATE"),
         ("exchange_rates", "USD=1", "USD is the shop's currency"),
         ("exchange_rates", "EUR=abc", "exchange rate for EUR"),
+        ("exchange_rates", "EUR=1,10", "exchange rate for EUR"),
         ("name", "   ", "shop name"),
         ("email", "not an address", "email address"),
     ],
