@@ -173,3 +173,15 @@ def test_the_time_zone_field_offers_the_iana_names_and_fields_keep_their_attribu
     assert re.search(r'id="currency" [^>]*maxlength="3"', page)
     assert re.search(r'<textarea id="exchange_rates" [^>]*rows="4"', page)
     assert "&#34;" not in page
+
+
+def test_a_member_who_may_not_see_orders_lands_in_settings_after_logging_in(app, services, owner):
+    staff_service.create_staff(services, "hr@test-shop.example", "member password 1", permissions=["staff"])
+    client = TestClient(app, base_url="http://testserver")
+    response = client.post(
+        "/admin/login",
+        data={"email": "hr@test-shop.example", "password": "member password 1", "next": "/admin/orders"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303 and response.headers["location"] == "/admin/settings"
+    assert client.get("/admin/settings", follow_redirects=False).headers["location"] == "/admin/settings/staff"
