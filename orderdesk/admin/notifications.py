@@ -165,9 +165,13 @@ def check(
 
 
 @router.get("/admin/settings/notifications/{name}/preview.html", response_class=HTMLResponse)
-def preview_saved(name: str, request: Request, order_id: int, caller: Caller = Depends(requires("settings"))) -> Response:
+def preview_saved(name: str, request: Request, order_id: str = "", caller: Caller = Depends(requires("settings"))) -> Response:
     """The saved template rendered for an order, for the preview frame."""
-    return _preview(request, name, order_id, caller, None, None)
+    try:
+        chosen = _order_id(order_id)
+    except DomainError as exc:
+        return email_response(_message_page(exc.message))
+    return _preview(request, name, chosen, caller, None, None)
 
 
 @router.post("/admin/settings/notifications/{name}/preview.html", response_class=HTMLResponse)

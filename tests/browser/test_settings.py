@@ -243,3 +243,40 @@ def test_screenshots(shop, new_page, width):
     shoot(page, "email")
     # Wide pages do not scroll sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+
+
+# Controls without an accessible name (main's tests/browser/test_keyboard_and_labels.py checks
+# every admin page the same way once it knows a sample name, staff_id and email_id).
+UNNAMED = """() => Array.from(document.querySelectorAll('input, select, textarea, button, a[href], summary'))
+  .filter(el => el.type !== 'hidden' && el.offsetParent !== null)
+  .filter(el => !((el.getAttribute('aria-label') || '').trim() || el.getAttribute('aria-labelledby')
+      || (el.labels && Array.from(el.labels).map(l => l.textContent).join('').trim())
+      || (['BUTTON', 'A', 'SUMMARY'].includes(el.tagName) && el.textContent.trim())))
+  .map(el => el.outerHTML.slice(0, 160))"""
+
+
+def test_every_control_on_the_settings_and_email_pages_has_a_name(shop, page):
+    from orderdesk import admin as admin_package
+
+    shop.order(send_receipt=True)
+    orderdesk("worker", "--once", database_url=shop.database_url)
+    page.goto("/admin/emails")
+    email_id = page.locator("#emails tr[data-email-id]").first.get_attribute("data-email-id")
+    page.goto("/admin/settings/staff")
+    staff_id = page.locator("#staff tr[data-staff-id]").first.get_attribute("data-staff-id")
+    values = {"name": "order_confirmation", "staff_id": staff_id, "email_id": email_id}
+    paths = sorted(
+        {
+            r.path
+            for router in (admin_package.settings.router, admin_package.notifications.router, admin_package.webhooks.router,
+                           admin_package.tokens.router, admin_package.staff.router, admin_package.emails.router)
+            for r in router.routes
+            if "GET" in r.methods
+        }
+    )  # fmt: skip
+    assert len(paths) >= 12
+    for path in paths:
+        url = re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
+        response = page.goto(url)
+        assert response is not None and response.status < 400, (url, response and response.status)
+        assert page.evaluate(UNNAMED) == [], url
