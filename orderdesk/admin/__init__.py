@@ -7,7 +7,22 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from . import archiving, auth, cancellation, fulfillment, login, orders, payments, refunds
+from . import (
+    archiving,
+    auth,
+    cancellation,
+    emails,
+    fulfillment,
+    login,
+    notifications,
+    orders,
+    payments,
+    refunds,
+    settings,
+    staff,
+    tokens,
+    webhooks,
+)
 from .templating import render
 
 ROUTERS = (
@@ -18,6 +33,12 @@ ROUTERS = (
     cancellation.router,
     archiving.router,
     fulfillment.router,
+    emails.router,
+    settings.router,
+    notifications.router,
+    webhooks.router,
+    tokens.router,
+    staff.router,
 )
 
 

@@ -37,7 +37,12 @@ def log_in(request: Request, email: str = Form(""), password: str = Form(""), ne
     except sessions.LoginRefused as exc:
         context = {"next": _safe_next(next), "email": email[:255], "error": exc.message}
         return render(request, "login.html", context, status_code=401)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    caller = sessions.authenticate(services, secret)
+    if target == "/admin/orders" and caller is not None and not caller.may("orders"):
+        # A member who may not see orders (only settings, staff or tokens) starts where they can work.
+        target = "/admin/settings"
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         auth.COOKIE,
         secret,

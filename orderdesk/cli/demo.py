@@ -279,7 +279,8 @@ def banner(services: Services, shown_url: str, base: str, token: str, database_u
     if smtp.captures:
         mail = (
             "No SMTP server is configured (ORDERDESK_SMTP_HOST), so emails are kept in the database\n"
-            f"instead of sent. List them with:  orderdesk emails --database-url {database_url}"
+            f"instead of sent. Read them in the admin at {base}/admin/emails\n"
+            f"or list them with:  orderdesk emails --database-url {database_url}"
         )
     else:
         mail = f"Emails are sent over SMTP to {smtp.host}:{smtp.port}."
@@ -287,6 +288,7 @@ def banner(services: Services, shown_url: str, base: str, token: str, database_u
 orderdesk demo — {services.shop().name} ({services.shop().currency}), database {shown_url}
 
   Admin (orders):   {base}/admin/orders
+  Admin settings:   {base}/admin/settings
   Log in as:        {DEMO_OWNER[0]} / {DEMO_OWNER[1]}
   API docs:         {base}/docs
   Admin API token:  {token}

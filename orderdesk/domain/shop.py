@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,36 @@ def check_timezone(name: object, *, field: str = "iana_timezone") -> str:
         except (KeyError, ValueError, OSError):  # unknown, malformed, or a folder such as "Europe"
             pass
     raise InvalidInput(f"{field} is not a known IANA time zone such as Europe/Berlin: {name!r}", field=field)
+
+
+# How paid orders are fulfilled without anyone pressing a button (domain/fulfillment_automation.py).
+FULFILLMENT_AUTOMATION: dict[str, str] = {
+    "manual": "Fulfill every order by hand",
+    "digital": "Fulfill digital goods (lines that need no shipping) once paid",
+    "all": "Fulfill every line once paid",
+}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_fulfillment_automation(mode: object, *, field: str = "fulfillment_automation") -> str:
+    if mode not in FULFILLMENT_AUTOMATION:
+        raise InvalidInput(f"choose one of {', '.join(FULFILLMENT_AUTOMATION)}", field=field)
+    return str(mode)
+
+
+def check_shop_name(name: object, *, field: str = "name") -> str:
+    text = name.strip() if isinstance(name, str) else ""
+    if not text or len(text) > 255:
+        raise InvalidInput("a shop name of 1 to 255 characters is required", field=field)
+    return text
+
+
+def check_shop_email(email: object, *, field: str = "email") -> str:
+    """Where customers' replies go (emails are sent with it as Reply-To)."""
+    text = email.strip() if isinstance(email, str) else ""
+    if not _EMAIL.match(text) or len(text) > 255:
+        raise InvalidInput("enter an email address like orders@example.com", field=field)
+    return text
 
 
 def check_rates(rates: object, shop_currency: str, *, field: str = "exchange_rates") -> dict[str, str]:
@@ -76,6 +107,7 @@ class Shop:
         self.public_url = check_public_url(self.public_url) if self.public_url else None
         self.iana_timezone = check_timezone(self.iana_timezone)
         self.exchange_rates = check_rates(self.exchange_rates, self.currency)
+        self.fulfillment_automation = check_fulfillment_automation(self.fulfillment_automation)
 
     @property
     def url(self) -> str:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .access import Caller
-from .errors import InvalidInput
+from .errors import Forbidden, InvalidInput
 
 # permission -> what it lets a staff member do
 PERMISSIONS: dict[str, str] = {
@@ -93,3 +93,16 @@ class StaffMember:
             staff_id=self.id,
             permissions=self.effective_permissions,
         )
+
+
+def check_may_manage(manager: Caller, *, member_role: str, role: str | None = None, permissions: tuple[str, ...] | list[str] = ()) -> None:
+    """Who may change whose account: an owner (or orderdesk itself) anyone's. A member who manages
+    staff without being an owner manages only staff (no owner's account, nobody made an owner)
+    and gives only permissions they hold themselves, so the staff permission never leads to more."""
+    if manager.system or frozenset(PERMISSIONS) <= manager.permissions:
+        return
+    if member_role == "owner" or role == "owner":
+        raise Forbidden("only an owner can change an owner's account or make someone an owner", field="role")
+    beyond = [p for p in PERMISSIONS if p in set(permissions) and p not in manager.permissions]
+    if beyond:
+        raise Forbidden(f"you can only give permissions you have yourself, not {', '.join(beyond)}", field="permissions")

@@ -39,3 +39,10 @@ def rotate_signing_secret(services: Services, app_id: int) -> str:
             raise NotFound("Not Found")
         uow.commit()
     return secret
+
+
+def subscriptions_of(services: Services, app_id: int, *, limit: int = 250) -> list[Any]:
+    """The webhook subscriptions an app made (with those from before owners were recorded,
+    which every app sees), for the merchant's overview of who is told what."""
+    with services.db.reading() as uow:
+        return uow.webhooks.list(app_id=app_id, limit=limit)

@@ -6,12 +6,14 @@ Disabling a member or resetting their password ends their sessions in every proc
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from argon2 import PasswordHasher
 
+from ..domain.access import Caller
 from ..domain.errors import InvalidInput, NotFound
-from ..domain.staff import StaffMember, check_email, check_password, check_permissions, check_role
+from ..domain.staff import StaffMember, check_email, check_may_manage, check_password, check_permissions, check_role
 from .context import Services
 
 # argon2id with the library's defaults (memory-hard; RFC 9106's second recommendation).
@@ -30,10 +32,20 @@ def member(row: Any) -> StaffMember:
 
 
 def create_staff(
-    services: Services, email: str, password: str, *, role: str = "staff", permissions: list[str] | tuple[str, ...] = (), name: str = ""
+    services: Services,
+    email: str,
+    password: str,
+    *,
+    role: str = "staff",
+    permissions: list[str] | tuple[str, ...] = (),
+    name: str = "",
+    caller: Caller | None = None,
 ) -> StaffMember:
+    """``caller``: the member adding the account (None: the command line, which may do anything)."""
     email, role = check_email(email), check_role(role)
     chosen = check_permissions(list(permissions))
+    if caller is not None:
+        check_may_manage(caller, member_role=role, role=role, permissions=chosen)
     check_password(password)
     name = (name or "").strip()[:255]
     at = services.clock.now()
@@ -56,6 +68,19 @@ def create_staff(
     return member(row)
 
 
+def one_time_password() -> str:
+    """A password for the owner to hand over once (about 120 random bits, easy to type)."""
+    return "-".join(secrets.token_urlsafe(6) for _ in range(4))
+
+
+def get_staff(services: Services, staff_id: int) -> StaffMember:
+    with services.db.reading() as uow:
+        row = uow.staff.get(staff_id)
+    if row is None:
+        raise NotFound("Not Found")
+    return member(row)
+
+
 def list_staff(services: Services) -> list[StaffMember]:
     with services.db.reading() as uow:
         return [member(r) for r in uow.staff.list()]
@@ -74,8 +99,24 @@ def _end_sessions(services: Services, uow: Any, staff_id: int) -> None:
         services.revocations.announce(uow.conn)
 
 
+def _managed(uow: Any, staff_id: int, caller: Caller | None, **change: Any) -> Any:
+    """The member's row, if ``caller`` (None: the command line) may change their account."""
+    row = uow.staff.get(staff_id)
+    if row is None:
+        raise NotFound("Not Found")
+    if caller is not None:
+        check_may_manage(caller, member_role=row["role"], **change)
+    return row
+
+
 def update_staff(
-    services: Services, staff_id: int, *, role: str | None = None, permissions: list[str] | None = None, name: str | None = None
+    services: Services,
+    staff_id: int,
+    *,
+    role: str | None = None,
+    permissions: list[str] | None = None,
+    name: str | None = None,
+    caller: Caller | None = None,
 ) -> StaffMember:
     """Change a member's role, permissions or name; the shop always keeps one active owner."""
     values: dict[str, Any] = {}
@@ -86,9 +127,7 @@ def update_staff(
     if name is not None:
         values["name"] = name.strip()[:255]
     with services.db.writing() as uow:
-        row = uow.staff.get(staff_id)
-        if row is None:
-            raise NotFound("Not Found")
+        row = _managed(uow, staff_id, caller, role=values.get("role"), permissions=(values.get("permissions") or "").split(","))
         if row["role"] == "owner" and values.get("role") == "staff" and uow.staff.count_owners() <= 1:
             raise InvalidInput("the shop needs at least one owner", field="role")
         values["updated_at"] = services.clock.now()
@@ -101,12 +140,12 @@ def update_staff(
     return member(row)
 
 
-def disable_staff(services: Services, staff_id: int) -> StaffMember:
+def disable_staff(services: Services, staff_id: int, *, caller: Caller | None = None) -> StaffMember:
     at = services.clock.now()
     with services.db.writing() as uow:
-        row = uow.staff.get(staff_id)
-        if row is None:
-            raise NotFound("Not Found")
+        row = _managed(uow, staff_id, caller)
+        if caller is not None and caller.staff_id == staff_id:
+            raise InvalidInput("you can't disable your own account", field="email")
         if row["role"] == "owner" and row["disabled_at"] is None and uow.staff.count_owners() <= 1:
             raise InvalidInput("the shop needs at least one active owner", field="email")
         uow.staff.update(staff_id, {"disabled_at": at, "updated_at": at})
@@ -117,23 +156,21 @@ def disable_staff(services: Services, staff_id: int) -> StaffMember:
     return member(row)
 
 
-def enable_staff(services: Services, staff_id: int) -> StaffMember:
+def enable_staff(services: Services, staff_id: int, *, caller: Caller | None = None) -> StaffMember:
     at = services.clock.now()
     with services.db.writing() as uow:
-        if uow.staff.get(staff_id) is None:
-            raise NotFound("Not Found")
+        _managed(uow, staff_id, caller)
         uow.staff.update(staff_id, {"disabled_at": None, "updated_at": at})
         row = uow.staff.get(staff_id)
         uow.commit()
     return member(row)
 
 
-def reset_password(services: Services, staff_id: int, password: str) -> StaffMember:
+def reset_password(services: Services, staff_id: int, password: str, *, caller: Caller | None = None) -> StaffMember:
     check_password(password)
     at = services.clock.now()
     with services.db.writing() as uow:
-        if uow.staff.get(staff_id) is None:
-            raise NotFound("Not Found")
+        _managed(uow, staff_id, caller)
         uow.staff.update(staff_id, {"password_hash": hasher.hash(password), "updated_at": at})
         _end_sessions(services, uow, staff_id)
         row = uow.staff.get(staff_id)
