@@ -12,6 +12,7 @@ from ..db.queries import Cursor, OrderFilter
 from ..domain.access import Caller
 from ..domain.errors import NotFound
 from ..domain.payment_summary import summarize
+from ..representation import places
 from ..services import comments as comment_service
 from ..services import delivery_log
 from ..services import diagnosis as diagnosis_service
@@ -96,6 +97,7 @@ def page(
     with services.db.reading() as uow:
         events = queries.order_events(uow.conn, order_id, limit=250)
         locations = {row["id"]: row for row in uow.inventory.locations()}
+        shop_tags = queries.shop_tags(uow.conn)
     comments = comment_service.for_order(services, order_id, caller=caller)
     # Newest attempts first: staff look here to learn why a customer says no email came.
     attempts = list(reversed(delivery_log.deliveries(services, order_id=order_id, limit=delivery_log.MAX_LIMIT)))
@@ -108,6 +110,8 @@ def page(
         "reasons": reasons,
         "payment": summarize(order, now),
         "locations": locations,
+        "shop_tags": shop_tags,
+        "countries": places.countries(),
         "errors": errors or {},
         "values": values or {},
     }

@@ -219,3 +219,15 @@ def outbox_rows(conn: Connection, *, subject_id: int | None = None) -> list[Any]
             query = query.where(table.c.subject_id == subject_id)
         rows += list(conn.execute(query).mappings())
     return sorted(rows, key=lambda r: r["id"])
+
+
+def shop_tags(conn: Connection, *, rows: int = 2000) -> list[str]:
+    """Tags in use on the shop's most recent tagged orders, for suggestions (case-insensitively unique, sorted)."""
+    query = select(t.orders.c.tags).where(t.orders.c.tags != "").order_by(t.orders.c.id.desc()).limit(rows)
+    seen: dict[str, str] = {}
+    for (value,) in conn.execute(query):
+        for tag in value.split(","):
+            tag = tag.strip()
+            if tag:
+                seen.setdefault(tag.lower(), tag)
+    return sorted(seen.values(), key=str.lower)
