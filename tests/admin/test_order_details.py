@@ -109,7 +109,7 @@ def test_the_shipping_address_is_changed_and_the_billing_address_is_not(admin, a
         e["verb"] == "update" and "shipping_address" in e["message"] and e["author"] == "Olivia Owner" for e in events(api, order["id"])
     )
     page = admin.get(f"/admin/orders/{order['id']}").text
-    assert "Unter den Linden 5" in page and 'action="/admin/orders/%d/billing_address"' % order["id"] not in page
+    assert "Unter den Linden 5" in page and f'action="/admin/orders/{order["id"]}/billing_address"' not in page
 
 
 @pytest.mark.parametrize(
