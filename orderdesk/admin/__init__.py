@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
-from . import archiving, auth, cancellation, comments, details, fulfillment, login, orders, payments, refunds
+from . import archiving, auth, cancellation, comments, contact, details, fulfillment, login, orders, payments, refunds
 from .templating import render
 
 ROUTERS = (
@@ -20,6 +20,7 @@ ROUTERS = (
     fulfillment.router,
     comments.router,
     details.router,
+    contact.router,
 )
 
 

@@ -14,7 +14,7 @@ from ..domain.errors import NotFound
 from ..domain.payment_summary import summarize
 from ..representation import places
 from ..services import comments as comment_service
-from ..services import delivery_log
+from ..services import delivery_log, notifications
 from ..services import diagnosis as diagnosis_service
 from .auth import requires
 from .templating import render
@@ -106,6 +106,8 @@ def page(
         "events": list(reversed(events)),
         "timeline": timeline(events, comments),
         "attempts": attempts,
+        "webhook_attempts": delivery_log.webhook_attempts(services, order_id),
+        "resendable": notifications.resendable(services, order_id, caller=caller),
         "fulfilled": order.line_fulfillment(),
         "reasons": reasons,
         "payment": summarize(order, now),
