@@ -12,8 +12,8 @@ from email.utils import formataddr
 from typing import Any
 
 from ..db import captured_emails as captured_store
-from ..db import queries
 from ..db import notification_templates as store
+from ..db import queries
 from ..db.uow import UnitOfWork
 from ..domain.access import Caller
 from ..domain.errors import InvalidInput, NotFound
