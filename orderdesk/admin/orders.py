@@ -16,6 +16,7 @@ from ..representation import places
 from ..services import comments as comment_service
 from ..services import delivery_log, notifications
 from ..services import diagnosis as diagnosis_service
+from . import next_steps
 from .auth import requires
 from .templating import render
 
@@ -121,4 +122,5 @@ def page(
     from ..services.fulfillment_overview import overview as fulfillment_overview
 
     context["fulfillment"] = fulfillment_overview(services, order)
+    context["next_steps"] = next_steps.steps(reasons, order, context["payment"], context["fulfillment"], caller)
     return render(request, "order_page.html", context, status_code=status_code)
