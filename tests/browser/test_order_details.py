@@ -296,3 +296,9 @@ def test_screens_of_the_order_page_with_comments_tags_and_the_address_form(shop,
     page.get_by_text("Edit shipping address").click()
     page.get_by_text("Edit contact information").click()
     screens(page, "order-details")
+    page.set_viewport_size({"width": 390, "height": 900})
+    for part in ("timeline-card", "shipping-address", "tags", "notifications", "diagnosis"):
+        page.locator(f"#{part}").screenshot(path=str(SCREENS / f"order-{part}-390.png"))
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    print("scroll width at 390:", overflow)
