@@ -11,6 +11,7 @@ from orderdesk.admin import auth
 from orderdesk.db import queries
 from orderdesk.services import sessions
 from orderdesk.services.staff import create_staff
+from tests.api.conftest import allow_private, receiver  # noqa: F401 - fixtures
 from tests.builders import create_order
 from tests.conftest import csrf_of, log_in
 
@@ -125,3 +126,18 @@ def test_without_the_orders_permission_every_new_action_is_refused_and_nothing_c
     assert (found["tags"], found["note"], found["email"]) == ("gift", order["note"], order["email"])
     assert found["shipping_address"] == order["shipping_address"]
     assert len(emails(services, order["id"])) == 1
+
+
+def test_webhook_attempts_are_listed_with_the_orders_emails(admin, api, services, receiver, allow_private):  # noqa: F811
+    from orderdesk.worker.runner import Worker
+    from tests.api.test_webhooks import subscribe
+
+    subscribe(api, receiver.url + "/hook", topic="orders/create")
+    order = create_order(api)
+    Worker(services, kinds=("webhook",)).run_once()
+    page = admin.get(f"/admin/orders/{order['id']}").text
+    card = page[page.index('id="notifications"') :]
+    card = card[: card.index("</section>")]
+    row = re.search(r'<tr data-outcome="delivered" data-kind="webhook">(.*?)</tr>', card, re.S)
+    assert row, card
+    assert "Webhook: orders/create" in row.group(1) and receiver.url in row.group(1) and "(HTTP 200)" in row.group(1)
