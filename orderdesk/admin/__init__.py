@@ -11,6 +11,9 @@ from . import (
     archiving,
     auth,
     cancellation,
+    comments,
+    contact,
+    details,
     emails,
     fulfillment,
     login,
@@ -39,6 +42,9 @@ ROUTERS = (
     webhooks.router,
     tokens.router,
     staff.router,
+    comments.router,
+    details.router,
+    contact.router,
 )
 
 

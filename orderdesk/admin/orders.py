@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -10,8 +12,11 @@ from ..db.queries import Cursor, OrderFilter
 from ..domain.access import Caller
 from ..domain.errors import NotFound
 from ..domain.payment_summary import summarize
-from ..services import delivery_log
+from ..representation import places
+from ..services import comments as comment_service
+from ..services import delivery_log, notifications
 from ..services import diagnosis as diagnosis_service
+from . import next_steps
 from .auth import requires
 from .templating import render
 
@@ -66,6 +71,13 @@ def order_page(order_id: int, request: Request, caller: Caller = Depends(require
     return page(request, order_id, caller)
 
 
+def timeline(events: list[Any], comments: list[comment_service.Comment]) -> list[dict[str, Any]]:
+    """The order's events and the staff's comments in one list, newest first."""
+    entries = [{"kind": "event", "at": e["created_at"], "event": e} for e in events]
+    entries += [{"kind": "comment", "at": c.created_at, "comment": c} for c in comments]
+    return sorted(entries, key=lambda e: e["at"], reverse=True)
+
+
 def page(
     request: Request,
     order_id: int,
@@ -86,16 +98,23 @@ def page(
     with services.db.reading() as uow:
         events = queries.order_events(uow.conn, order_id, limit=250)
         locations = {row["id"]: row for row in uow.inventory.locations()}
+        shop_tags = queries.shop_tags(uow.conn)
+    comments = comment_service.for_order(services, order_id, caller=caller)
     # Newest attempts first: staff look here to learn why a customer says no email came.
     attempts = list(reversed(delivery_log.deliveries(services, order_id=order_id, limit=delivery_log.MAX_LIMIT)))
     context = {
         "order": order,
         "events": list(reversed(events)),
+        "timeline": timeline(events, comments),
         "attempts": attempts,
+        "webhook_attempts": delivery_log.webhook_attempts(services, order_id),
+        "resendable": notifications.resendable(services, order_id, caller=caller),
         "fulfilled": order.line_fulfillment(),
         "reasons": reasons,
         "payment": summarize(order, now),
         "locations": locations,
+        "shop_tags": shop_tags,
+        "countries": places.countries(),
         "errors": errors or {},
         "values": values or {},
     }
@@ -103,4 +122,5 @@ def page(
     from ..services.fulfillment_overview import overview as fulfillment_overview
 
     context["fulfillment"] = fulfillment_overview(services, order)
+    context["next_steps"] = next_steps.steps(reasons, order, context["payment"], context["fulfillment"], caller)
     return render(request, "order_page.html", context, status_code=status_code)

@@ -52,6 +52,8 @@ def address_lines(address: dict[str, Any] | None) -> list[str]:
 
 
 templates.env.globals["address_lines"] = address_lines
+# A refused field of the shipping address form (the domain names them ``shipping_address.city``).
+templates.env.tests["shipping_field"] = lambda name: str(name).startswith("shipping_address")
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:

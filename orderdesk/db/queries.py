@@ -219,3 +219,39 @@ def outbox_rows(conn: Connection, *, subject_id: int | None = None) -> list[Any]
             query = query.where(table.c.subject_id == subject_id)
         rows += list(conn.execute(query).mappings())
     return sorted(rows, key=lambda r: r["id"])
+
+
+def shop_tags(conn: Connection, *, rows: int = 2000) -> list[str]:
+    """Tags in use on the shop's most recent tagged orders, for suggestions (case-insensitively unique, sorted)."""
+    query = select(t.orders.c.tags).where(t.orders.c.tags != "").order_by(t.orders.c.id.desc()).limit(rows)
+    seen: dict[str, str] = {}
+    for (value,) in conn.execute(query):
+        for tag in value.split(","):
+            tag = tag.strip()
+            if tag:
+                seen.setdefault(tag.lower(), tag)
+    return sorted(seen.values(), key=str.lower)
+
+
+def email_topics(conn: Connection, order_id: int) -> list[tuple[str, datetime]]:
+    """The emails an order has had (queued or done), each template once with when it was last queued."""
+    last: dict[str, datetime] = {}
+    for table in (t.outbox, t.outbox_done):
+        query = (
+            select(table.c.topic, func.max(table.c.created_at))
+            .where(table.c.kind == "email", table.c.subject_id == order_id)
+            .group_by(table.c.topic)
+        )
+        for topic, at in conn.execute(query):
+            if topic not in last or at > last[topic]:
+                last[topic] = at
+    return sorted(last.items(), key=lambda pair: pair[1])
+
+
+def order_webhook_attempts(conn: Connection, order_id: int, *, limit: int = 250) -> list[Any]:
+    """Attempts at delivering the order's webhooks (every topic an order's change sends), newest first."""
+    d = t.webhook_deliveries.c
+    ids = select(t.outbox.c.event_id).where(t.outbox.c.kind == "webhook", t.outbox.c.subject_id == order_id)
+    done = select(t.outbox_done.c.event_id).where(t.outbox_done.c.kind == "webhook", t.outbox_done.c.subject_id == order_id)
+    query = select(t.webhook_deliveries).where(or_(d.event_id.in_(ids), d.event_id.in_(done))).order_by(d.id.desc()).limit(limit)
+    return list(conn.execute(query).mappings())

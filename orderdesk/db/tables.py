@@ -517,6 +517,24 @@ captured_emails = Table(
     Index("ix_captured_emails_order_id", "order_id", "id"),
 )
 
+# Staff's private comments on an order's timeline. Kept apart from ``events`` on purpose: the
+# events table is what the REST events API, webhooks and the shopper's status page read, and a
+# comment must never reach any of them.
+order_comments = Table(
+    "order_comments",
+    metadata,
+    _id(),
+    Column("order_id", Id, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False),
+    # The author's account decides who may edit or delete; ``author`` is the name shown.
+    Column("staff_id", Id, ForeignKey("staff.id", ondelete="SET NULL")),
+    Column("author", String(255), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_order_comments_order_id", "order_id", "id"),
+    sqlite_autoincrement=True,
+)
+
 # Merchant-edited notification templates; the package's defaults apply where there is no row.
 notification_templates = Table(
     "notification_templates",

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from . import ledger, status
+from . import addresses, ledger, status
 from .customer import Customer
 from .errors import InvalidInput, InvalidTransition
 from .events import (
@@ -346,6 +346,8 @@ class Order:
                     self.customer = None
                     changed.append("customer")
             elif name in ("email", "phone", "note_attributes", "shipping_address", "buyer_accepts_marketing"):
+                if name == "email" and value is not None:
+                    value = addresses.check_contact_email(value)
                 if getattr(self, name) != value:
                     setattr(self, name, value)
                     changed.append(name)

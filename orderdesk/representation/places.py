@@ -35,6 +35,18 @@ def country_code(value: str) -> str | None:
     return found.alpha_2 if found is not None else None
 
 
+def country(value: str) -> tuple[str, str] | None:
+    """(ISO code, name) of a country given by code or by name, or None (domain/addresses.py's lookup)."""
+    code = country_code(value)
+    return (code, country_name(code) or code) if code else None
+
+
+@cache
+def countries() -> list[tuple[str, str]]:
+    """Every country as (code, name), by name: the choices of an address form."""
+    return sorted(((c.alpha_2, c.name) for c in pycountry.countries), key=lambda pair: pair[1])
+
+
 def country_name(code: str | None) -> str | None:
     found = pycountry.countries.get(alpha_2=code.upper()) if code else None
     return found.name if found is not None else None

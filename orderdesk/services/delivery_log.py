@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from ..db import queries
 from .context import Services
 
 log = logging.getLogger("orderdesk.worker")
@@ -92,3 +93,9 @@ def deliveries(
         return uow.notification_deliveries.list(
             order_id=order_id, kind=kind, outcome=outcome, since_id=since_id, limit=min(limit, MAX_LIMIT)
         )
+
+
+def webhook_attempts(services: Services, order_id: int, *, limit: int = MAX_LIMIT) -> list[Any]:
+    """Attempts at the order's webhooks, newest first (the admin's order page lists them)."""
+    with services.db.reading() as uow:
+        return queries.order_webhook_attempts(uow.conn, order_id, limit=min(limit, MAX_LIMIT))

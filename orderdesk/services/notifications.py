@@ -13,6 +13,7 @@ from typing import Any
 
 from ..db import captured_emails as captured_store
 from ..db import notification_templates as store
+from ..db import queries
 from ..db.uow import UnitOfWork
 from ..domain.access import Caller
 from ..domain.errors import InvalidInput, NotFound
@@ -33,8 +34,10 @@ __all__ = [
     "get_template",
     "list_templates",
     "preview",
+    "preview_contact",
     "recipient",
     "resend",
+    "resendable",
     "send",
     "title",
     "update_template",
@@ -289,6 +292,29 @@ def resend(services: Services, order_id: int, name: str, *, caller: Caller, uow:
             ]
         )
     return {"id": row["event_id"], "template": name, "to": order.email, "order_id": order.id}
+
+
+def resendable(services: Services, order_id: int, *, caller: Caller) -> list[dict[str, Any]]:
+    """The customer emails the order has had (queued or sent) that staff may send again, oldest first."""
+    with services.db.reading() as uow:
+        load(uow, services, caller, order_id)
+        topics = queries.email_topics(uow.conn, order_id)
+    return [
+        {"name": name, "title": title(name), "last_at": at}
+        for name, at in topics
+        if name in liquid.DEFAULT_NAMES and name != "contact_customer" and name not in NOT_FOR_CUSTOMERS
+    ]
+
+
+def preview_contact(services: Services, order_id: int, subject: str, message: str, *, caller: Caller) -> dict[str, str]:
+    """The email ``contact_customer`` would send, rendered as the customer will see it."""
+    order = read_order(services, caller, order_id)
+    payload = {"message": (message or "").strip(), "subject": (subject or "").strip() or None}
+    try:
+        rendered = liquid.render(environments(services), "contact_customer", order_variables(order, services.shop(), payload))
+    except liquid.TemplateProblem as exc:
+        raise _problem(exc) from exc
+    return {"to": order.email or "", "subject": rendered.subject, "html": rendered.html}
 
 
 def contact_customer(

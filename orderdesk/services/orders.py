@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..db.uow import UnitOfWork
-from ..domain import routing
+from ..domain import addresses, routing
 from ..domain.access import SYSTEM, Caller
 from ..domain.customer import Customer
 from ..domain.errors import InvalidInput, InvalidTransition
@@ -17,6 +17,7 @@ from ..domain.order import Order
 from ..domain.placement import NewOrder, TransactionSpec, place_order, with_catalog
 from ..domain.status_links import key_hash, status_key
 from ..gateways import PaymentMethod
+from ..representation import places
 from . import cancellation, outbox, payments, stock
 from . import fulfillment as fulfillment_service
 from .context import Services
@@ -136,11 +137,36 @@ def update_order(
                     **{k: v for k, v in changes["shipping_address"].items() if v is not None},
                 },
             }
+        if changes.get("shipping_address") is not None:
+            changes = {**changes, "shipping_address": addresses.check_shipping_address(changes["shipping_address"], places.country)}
         if order.update_details(changes, at, author=caller.name):
             uow.orders.save(order)
             outbox.record(uow, order, shop, at)
     if "customer_id" in changes:
         order.customer = None
+    return order
+
+
+def change_tags(
+    services: Services,
+    order_id: int,
+    *,
+    added: tuple[str, ...] = (),
+    removed: tuple[str, ...] = (),
+    caller: Caller,
+    uow: UnitOfWork | None = None,
+) -> Order:
+    """Add and remove tags against the order's tags as they are in this transaction (two staff
+    tagging at once both keep their tag), through the same update as a PUT of ``tags``."""
+    shop = services.shop()
+    at = services.clock.now()
+    with writing(services, uow) as uow:
+        order = load_for_change(uow, services, caller, order_id)
+        gone = {t.lower() for t in removed}
+        tags = [t for t in order.tags if t.lower() not in gone] + list(added)
+        if order.update_details({"tags": tags}, at, author=caller.name):
+            uow.orders.save(order)
+            outbox.record(uow, order, shop, at)
     return order
 
 
