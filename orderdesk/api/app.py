@@ -8,11 +8,12 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from ..db.repositories import hash_token
+from ..graphql import cost as graphql_cost
 from ..services.context import Services
 from . import auth, docs, errors, openapi, versions
 from .edge import RequestEdge
 from .limits import LeakyBucket
-from .routes import catalog, customers, events, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
+from .routes import catalog, customers, events, fulfillments, graphql, inventory, orders, refunds, shop, transactions, webhooks
 from .routes import fulfillment_services as fulfillment_service_routes
 from .routes import notifications as notification_routes
 from .security_headers import SecurityHeaders
@@ -71,6 +72,7 @@ API_ROUTERS = (
     notification_routes.router,
     fulfillment_service_routes.router,
     events.router,
+    graphql.router,
 )
 
 
@@ -89,6 +91,8 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
         redoc_url=None,
     )
     app.state.services = services
+    # Each app's GraphQL cost bucket, in this process (as the REST call limit is).
+    app.state.graphql_throttle = graphql_cost.Throttle()
     errors.install(app)
 
     @app.middleware("http")

@@ -16,6 +16,7 @@ from ..domain.errors import InvalidInput, InvalidTransition
 from ..domain.order import Order
 from ..domain.placement import NewOrder, TransactionSpec, place_order, with_catalog
 from ..domain.status_links import key_hash, status_key
+from ..domain.tags import parse_tags
 from ..gateways import PaymentMethod
 from . import cancellation, outbox, payments, stock
 from . import fulfillment as fulfillment_service
@@ -141,6 +142,30 @@ def update_order(
             outbox.record(uow, order, shop, at)
     if "customer_id" in changes:
         order.customer = None
+    return order
+
+
+def change_tags(
+    services: Services,
+    order_id: int,
+    *,
+    add: tuple[str, ...] = (),
+    remove: tuple[str, ...] = (),
+    caller: Caller,
+    uow: UnitOfWork | None = None,
+) -> Order:
+    """Add and remove tags in one change, read and written under the order's lock so that two
+    apps tagging at once both keep their tags. Tags compare without case, as Shopify's do."""
+    shop = services.shop()
+    at = services.clock.now()
+    gone = {tag.lower() for tag in parse_tags(remove)}
+    with writing(services, uow) as uow:
+        order = load_for_change(uow, services, caller, order_id)
+        kept = [tag for tag in order.tags if tag.lower() not in gone]
+        tags = parse_tags([*kept, *add])  # de-duplicates without case, keeping the first spelling
+        if order.update_details({"tags": tags}, at, author=caller.name):
+            uow.orders.save(order)
+            outbox.record(uow, order, shop, at)
     return order
 
 

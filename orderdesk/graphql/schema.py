@@ -1,0 +1,64 @@
+"""The executable schema: Shopify's SDL (admin_orders.graphql) bound to orderdesk's resolvers,
+and one request's execution with Shopify's error shapes."""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+from ariadne import graphql_sync, make_executable_schema
+from graphql import GraphQLError, GraphQLSchema
+
+from ..domain.access import Caller
+from ..services.context import Services
+from . import mutations, nodes, orders, shop
+
+log = logging.getLogger(__name__)
+
+INTERNAL = "Internal error. Looks like something went wrong on our end."
+
+
+def sdl() -> str:
+    return files("orderdesk.graphql").joinpath("admin_orders.graphql").read_text()
+
+
+@lru_cache(maxsize=1)
+def schema() -> GraphQLSchema:
+    return make_executable_schema(sdl(), *orders.TYPES, *shop.TYPES, *nodes.TYPES, *mutations.TYPES)
+
+
+def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
+    """Shopify's shape; an unexpected failure says so without its traceback (and is logged)."""
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError):
+        log.error("GraphQL resolver failed at %s", error.path, exc_info=original)
+        return {
+            "message": INTERNAL,
+            "locations": [loc._asdict() for loc in error.locations or []],
+            "path": error.path,
+            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+        }
+    formatted = error.formatted
+    if not formatted.get("extensions") and error.nodes and original is None and error.path is None:
+        # A request the schema refuses (unknown field, wrong type, missing variable) before running.
+        formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
+    return formatted
+
+
+def execute(services: Services, caller: Caller, body: dict[str, Any], extra_rules: tuple = ()) -> tuple[bool, dict[str, Any]]:
+    """Run one GraphQL request for ``caller``: (whether it ran without errors, the JSON answer)."""
+    context: dict[str, Any] = {"services": services, "caller": caller, "shop": services.shop()}
+    ok, result = graphql_sync(
+        schema(),
+        body,
+        context_value=context,
+        error_formatter=format_error,
+        introspection=True,
+        validation_rules=list(extra_rules) or None,
+        debug=False,
+    )
+    if context.get("search_warnings"):
+        result.setdefault("extensions", {})["search"] = context["search_warnings"]
+    return ok, result
