@@ -341,6 +341,23 @@ def fulfillment_orders_of(conn: Connection, order_ids: list[int]) -> dict[int, l
     return out
 
 
+# What belongs to an order, by the name GraphQL's global ids give it.
+_ORDER_CHILDREN = {
+    "LineItem": t.line_items,
+    "OrderTransaction": t.transactions,
+    "Fulfillment": t.fulfillments,
+    "FulfillmentOrder": t.fulfillment_orders,
+}
+
+
+def order_id_of(conn: Connection, kind: str, child_id: int) -> int | None:
+    """The order a line item, transaction, fulfillment or fulfillment order belongs to (None: no such)."""
+    table = _ORDER_CHILDREN.get(kind)
+    if table is None:
+        return None
+    return conn.execute(select(table.c.order_id).where(table.c.id == child_id)).scalar()
+
+
 def count_orders(conn: Connection, f: OrderFilter) -> int:
     query = (
         select(func.count()).select_from(t.orders.outerjoin(t.customers, t.orders.c.customer_id == t.customers.c.id)).where(*_conditions(f))

@@ -9,9 +9,8 @@ fulfillments, fulfillment orders) are reached through their order, so the order'
 from __future__ import annotations
 
 from ariadne import InterfaceType, ObjectType
-from sqlalchemy import select
 
-from ..db import tables as t
+from ..db import queries
 from . import ids
 from .errors import require
 from .orders import (
@@ -27,13 +26,7 @@ from .shop import SHOP_ID
 query = ObjectType("QueryRoot")
 node_type = InterfaceType("Node")
 
-# Children of orders: the table that says which order each belongs to.
-_CHILD_TABLES = {
-    "LineItem": t.line_items,
-    "OrderTransaction": t.transactions,
-    "Fulfillment": t.fulfillments,
-    "FulfillmentOrder": t.fulfillment_orders,
-}
+CHILDREN = ("LineItem", "OrderTransaction", "Fulfillment", "FulfillmentOrder")
 
 
 def _node(info, value):
@@ -43,12 +36,11 @@ def _node(info, value):
     if kind == "Order":
         require(info, "read_orders")
         return load_order(info, number)
-    table = _CHILD_TABLES.get(kind)
-    if table is None:
+    if kind not in CHILDREN:
         return None
     require(info, "read_orders")
     with info.context["services"].db.reading() as uow:
-        order_id = uow.conn.execute(select(table.c.order_id).where(table.c.id == number)).scalar()
+        order_id = queries.order_id_of(uow.conn, kind, number)
     order = load_order(info, order_id) if order_id is not None else None
     if order is None:
         return None
