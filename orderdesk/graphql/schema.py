@@ -16,6 +16,10 @@ from ..services.context import Services
 from . import mutations, nodes, orders, shop
 
 log = logging.getLogger(__name__)
+# ariadne logs every error of every request; clients' mistakes are answered to them, not logged
+# (format_error logs the failures that are orderdesk's own).
+_client_errors = logging.getLogger(__name__ + ".client_errors")
+_client_errors.setLevel(logging.CRITICAL)
 
 INTERNAL = "Internal error. Looks like something went wrong on our end."
 
@@ -58,6 +62,7 @@ def execute(services: Services, caller: Caller, body: dict[str, Any], extra_rule
         introspection=True,
         validation_rules=list(extra_rules) or None,
         debug=False,
+        logger=_client_errors,
     )
     if context.get("search_warnings"):
         result.setdefault("extensions", {})["search"] = context["search_warnings"]
