@@ -46,6 +46,8 @@ class Throttle:
 
     maximum: float = 2000.0
     restore_rate: float = 100.0
+    # The most one query may cost (Shopify's 1000). Above the bucket's size no query could ever run.
+    max_cost: int = MAX_COST
     clock: Callable[[], float] = time.monotonic
     _buckets: dict[Any, tuple[float, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -225,14 +227,17 @@ def run(services, caller, body: dict[str, Any], execute, throttle: Throttle) -> 
         return {
             "errors": [_refusal(f"Query has depth of more than {MAX_DEPTH}, which exceeds max depth of {MAX_DEPTH}", "MAX_DEPTH_EXCEEDED")]
         }
-    if requested > MAX_COST:
+    if requested > throttle.max_cost:
         cost = {
             "requestedQueryCost": int(requested),
             "actualQueryCost": None,
             "throttleStatus": throttle.status(throttle.give_back(key, 0)),
         }
-        message = f"Query cost is {int(requested)}, which exceeds the single query max cost limit ({MAX_COST})."
-        return {"errors": [_refusal(message, "MAX_COST_EXCEEDED", cost=int(requested), maxCost=MAX_COST)], "extensions": {"cost": cost}}
+        message = f"Query cost is {int(requested)}, which exceeds the single query max cost limit ({throttle.max_cost})."
+        return {
+            "errors": [_refusal(message, "MAX_COST_EXCEEDED", cost=int(requested), maxCost=throttle.max_cost)],
+            "extensions": {"cost": cost},
+        }
     taken, available = throttle.take(key, requested)
     if not taken:
         cost = {"requestedQueryCost": int(requested), "actualQueryCost": None, "throttleStatus": throttle.status(available)}
