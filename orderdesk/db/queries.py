@@ -118,7 +118,13 @@ def _compare(column: Any, op: str, value: Any) -> Any:
 
 def _status_condition(field_name: str, value: str) -> Any:
     """A status term as the REST filter of the same name reads it (one meaning for both APIs)."""
-    conds = _conditions(OrderFilter(**{"status": "any", field_name: value}))
+    if field_name == "status":
+        read = OrderFilter(status=value)
+    elif field_name == "financial_status":
+        read = OrderFilter(status="any", financial_status=value)
+    else:
+        read = OrderFilter(status="any", fulfillment_status=value)
+    conds = _conditions(read)
     return and_(*conds) if conds else and_(t.orders.c.id.is_not(None))
 
 

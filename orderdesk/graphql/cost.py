@@ -140,28 +140,30 @@ class _Counter:
 
     def connection(self, node: FieldNode, connection: GraphQLObjectType, value: Any, *, requested: bool) -> float:
         """2, plus each node (1 and what it selects) once per node asked for, or returned."""
-        paths = []  # (how to reach the nodes in the answer, their selection set)
+        # Where the nodes are in the answer (``nodes``, or ``node`` in each of ``edges``) and what they select.
+        paths: list[tuple[str, str | None, Any]] = []
         node_type = get_named_type(connection.fields["nodes"].type) if "nodes" in connection.fields else None
         for child, _ in self.fields(node.selection_set, connection):
             key = child.alias.value if child.alias else child.name.value
             if child.name.value == "nodes":
-                paths.append((lambda v, key=key: v.get(key) or [], child.selection_set))
+                paths.append((key, None, child.selection_set))
             elif child.name.value == "edges":
                 edge = get_named_type(connection.fields["edges"].type)
                 for inner, _ in self.fields(child.selection_set, edge):
                     if inner.name.value == "node":
-                        inner_key = inner.alias.value if inner.alias else "node"
-                        paths.append(
-                            (lambda v, key=key, inner_key=inner_key: [e.get(inner_key) for e in v.get(key) or []], inner.selection_set)
-                        )
+                        paths.append((key, inner.alias.value if inner.alias else "node", inner.selection_set))
         if requested:
             size = _page_size(node, self.variables)
-            per_node = sum(self.selections(selection, node_type, None) for _, selection in paths)
+            per_node = sum(self.selections(selection, node_type, None) for _, _, selection in paths)
             return 2 + size + size * per_node
-        returned = max((len(reach(value)) for reach, _ in paths), default=0)
-        return (
-            2 + returned + sum(self.selections(selection, node_type, item) for reach, selection in paths for item in reach(value) if item)
-        )
+        found = [(_reach(value, key, inner), selection) for key, inner, selection in paths]
+        returned = max((len(items) for items, _ in found), default=0)
+        return 2 + returned + sum(self.selections(selection, node_type, item) for items, selection in found for item in items if item)
+
+
+def _reach(value: Any, key: str, inner: str | None) -> list[Any]:
+    items = (value.get(key) if isinstance(value, dict) else None) or []
+    return items if inner is None else [e.get(inner) for e in items if isinstance(e, dict)]
 
 
 def _operation(document, operation_name: str | None) -> OperationDefinitionNode | None:

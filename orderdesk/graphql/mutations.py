@@ -122,10 +122,10 @@ def resolve_order_mark_as_paid(_, info, input):
 def _tags(info, id, tags, *, add: bool):
     order_id = _order_id(info, id)
     services, caller = _context(info)
-    change = {"add": tuple(tags)} if add else {"remove": tuple(tags)}
+    given = tuple(tags)
 
     def work():
-        order = order_service.change_tags(services, order_id, caller=caller, **change)
+        order = order_service.change_tags(services, order_id, add=given if add else (), remove=() if add else given, caller=caller)
         return {"node": order}
 
     return _attempt(work, {"node": None}, ())

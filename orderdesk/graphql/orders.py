@@ -11,7 +11,7 @@ whatever its size.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from ariadne import ObjectType
@@ -111,7 +111,7 @@ class Batch:
     def fulfillment_orders_of(self, info, order: Order) -> list[FulfillmentOrderNode]:
         if order.id not in self.fulfillment_orders:
             services, caller = info.context["services"], info.context["caller"]
-            wanted = [i for i in self.orders if i not in self.fulfillment_orders] or [order.id]
+            wanted = [i for i in self.orders if i not in self.fulfillment_orders] or [cast(int, order.id)]
             with services.db.reading() as uow:
                 found = queries.fulfillment_orders_of(uow.conn, wanted)
             for order_id, pairs in found.items():
@@ -444,8 +444,11 @@ def resolve_fulfillment_order_lines(n: FulfillmentOrderNode, info, first=None, a
     return connections.in_memory(nodes, lambda x: x.line.id, p)
 
 
-def _order_line(n: FulfillmentOrderLineNode) -> LineItem | None:
-    return next((line for line in n.order.line_items if line.id == n.line.line_item_id), None)
+def _order_line(n: FulfillmentOrderLineNode) -> LineItem:
+    for line in n.order.line_items:
+        if line.id == n.line.line_item_id:
+            return line
+    raise LookupError(f"fulfillment order line {n.line.id} names no line of order {n.order.id}")
 
 
 fulfillment_order_line_type.set_field("id", lambda n, info: ids.gid("FulfillmentOrderLineItem", n.line.id))

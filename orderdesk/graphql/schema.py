@@ -44,7 +44,7 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
             "path": error.path,
             "extensions": {"code": "INTERNAL_SERVER_ERROR"},
         }
-    formatted = error.formatted
+    formatted: dict[str, Any] = dict(error.formatted)
     if not formatted.get("extensions") and error.nodes and original is None and error.path is None:
         # A request the schema refuses (unknown field, wrong type, missing variable) before running.
         formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
