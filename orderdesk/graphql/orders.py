@@ -18,6 +18,7 @@ from ariadne import ObjectType
 
 from ..db import queries
 from ..db.queries import OrderFilter
+from ..domain import ledger
 from ..domain.fulfillment_orders import FulfillmentOrder, FulfillmentOrderLine
 from ..domain.fulfillments import Fulfillment
 from ..domain.money import MoneyBag
@@ -27,7 +28,7 @@ from ..representation.orders import outstanding_set, status_url
 from ..services import fulfillment as fulfillment_service
 from ..services.loading import visible_since
 from . import connections, ids, search
-from .errors import require
+from .errors import ShopifyError, require
 
 query = ObjectType("QueryRoot")
 order_type = ObjectType("Order")
@@ -178,6 +179,8 @@ def resolve_orders(_, info, first=None, after=None, last=None, before=None, reve
 @query.field("ordersCount")
 def resolve_orders_count(_, info, query=None, savedSearchId=None, limit=10000):
     require(info, "read_orders")
+    if limit is not None and limit < 0:
+        raise ShopifyError("The value of limit must not be negative", "BAD_REQUEST", argumentName="limit")
     flt = _filter(info, query)
     with info.context["services"].db.reading() as uow:
         count = queries.count_orders(uow.conn, flt)
@@ -258,16 +261,28 @@ def resolve_line_items(order: Order, info, first=None, after=None, last=None, be
     return connections.in_memory([LineNode(order, line) for line in order.line_items], lambda n: n.line.id, p)
 
 
+def _first(items: list, first: int | None) -> list:
+    """A plain list's ``first`` argument."""
+    if first is None:
+        return items
+    if first < 0:
+        raise ShopifyError("The value of first must not be negative", "BAD_REQUEST", argumentName="first")
+    return items[:first]
+
+
 @order_type.field("transactions")
 def resolve_transactions(order: Order, info, first=None, capturable=None, manuallyResolvable=None):
     txs = [TransactionNode(order, tx) for tx in order.transactions]
-    return txs[:first] if first is not None else txs
+    if capturable:
+        # Authorizations still open (not voided, expired or wholly captured), as cancelling sees them.
+        still_open = {t.id for t in ledger.open_authorizations(order.transactions, info.context["services"].clock.now())}
+        txs = [n for n in txs if n.tx.id in still_open]
+    return _first(txs, first)
 
 
 @order_type.field("fulfillments")
 def resolve_fulfillments(order: Order, info, first=None):
-    found = [FulfillmentNode(order, f) for f in order.fulfillments]
-    return found[:first] if first is not None else found
+    return _first([FulfillmentNode(order, f) for f in order.fulfillments], first)
 
 
 @order_type.field("fulfillmentOrders")

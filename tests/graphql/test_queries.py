@@ -210,3 +210,22 @@ def test_line_items_page_both_ways(api, gql):
     tail = gql.data(query, {"id": rest["admin_graphql_api_id"], "last": 2})["order"]["lineItems"]
     assert [n["title"] for n in tail["nodes"]] == ["Item 3", "Item 4"]
     assert tail["pageInfo"]["hasPreviousPage"] is True
+
+
+def test_capturable_transactions_are_the_open_authorizations(api, gql):
+    rest = create_order(api, financial_status="authorized")
+    query = (
+        f'{{ order(id: "{rest["admin_graphql_api_id"]}") {{ transactions(capturable: true) {{ kind }} all: transactions {{ kind }} }} }}'
+    )
+    assert gql.data(query)["order"] == {"transactions": [{"kind": "AUTHORIZATION"}], "all": [{"kind": "AUTHORIZATION"}]}
+    assert api.post(f"{api.base}/orders/{rest['id']}/transactions.json", json={"transaction": {"kind": "capture"}}).status_code == 201
+    assert gql.data(query)["order"] == {"transactions": [], "all": [{"kind": "AUTHORIZATION"}, {"kind": "CAPTURE"}]}
+
+
+def test_counts_and_lists_refuse_negative_sizes(api, gql):
+    rest = create_order(api)
+    create_order(api)
+    assert gql.data("{ ordersCount(limit: 1) { count precision } }")["ordersCount"] == {"count": 1, "precision": "AT_LEAST"}
+    assert gql.run("{ ordersCount(limit: -1) { count } }")["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    negative = gql.run(f'{{ order(id: "{rest["admin_graphql_api_id"]}") {{ transactions(first: -1) {{ kind }} }} }}')
+    assert negative["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
