@@ -108,7 +108,8 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
                 return JSONResponse({"errors": "Not Found"}, status_code=404, headers={"X-Shopify-API-Version": served})
             headers = {"X-Shopify-API-Version": served}
             token = request.headers.get("x-shopify-access-token")
-            if rate_limit is not None and token:
+            # GraphQL is limited by what its queries cost (graphql/cost.py), not by calls, as on Shopify.
+            if rate_limit is not None and token and not request.url.path.endswith("/graphql.json"):
                 allowed, used, wait = rate_limit.take(hash_token(token))
                 headers["X-Shopify-Shop-Api-Call-Limit"] = f"{used}/{rate_limit.size}"
                 if not allowed:

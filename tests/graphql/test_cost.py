@@ -110,3 +110,18 @@ def test_introspection_works(gql):
     assert answer["__schema"]["mutationType"] == {"name": "Mutation"}
     assert {"Order", "LineItem", "FulfillmentOrder", "MoneyBag"} <= {t["name"] for t in answer["__schema"]["types"]}
     assert {"displayFinancialStatus", "lineItems", "fulfillmentOrders"} <= {f["name"] for f in answer["__type"]["fields"]}
+
+
+def test_graphql_is_not_counted_by_the_rest_call_limit(services, token):
+    from fastapi.testclient import TestClient
+
+    from orderdesk.api.app import create_app
+    from orderdesk.api.limits import LeakyBucket
+    from tests.graphql.conftest import GRAPHQL
+
+    client = TestClient(create_app(services, rate_limit=LeakyBucket(size=2, leak_per_second=0.01)))
+    client.headers["X-Shopify-Access-Token"] = token
+    for _ in range(4):
+        response = client.post(GRAPHQL, json={"query": "{ shop { name } }"})
+        assert response.status_code == 200 and "X-Shopify-Shop-Api-Call-Limit" not in response.headers
+    assert [client.get("/admin/api/2025-01/shop.json").status_code for _ in range(3)] == [200, 200, 429]
