@@ -4,6 +4,7 @@ and one request's execution with Shopify's error shapes."""
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -33,6 +34,28 @@ def schema() -> GraphQLSchema:
     return make_executable_schema(sdl(), *orders.TYPES, *shop.TYPES, *nodes.TYPES, *mutations.TYPES)
 
 
+# graphql-core's validation messages and the codes Shopify's server (graphql-ruby) gives the same mistakes.
+_VALIDATION_CODES = (
+    (re.compile(r"Cannot query field '(?P<fieldName>\w+)' on type '(?P<typeName>\w+)'"), "undefinedField"),
+    (re.compile(r"Unknown argument '(?P<argumentName>\w+)' on field '(?P<fieldName>[\w.]+)'"), "argumentNotAccepted"),
+    (
+        re.compile(r"Argument '(?P<typeName>\w+)\.(?P<fieldName>\w+)\((?P<arguments>\w+):\)' of type '[^']+' is required"),
+        "missingRequiredArguments",
+    ),
+    (re.compile(r"Variable '\$(?P<variableName>\w+)'"), "variableMismatch"),
+    (re.compile(r"cannot represent|Expected value of type|does not exist in '\w+' enum"), "argumentLiteralsIncompatible"),
+    (re.compile(r"Syntax Error"), "parseError"),
+)
+
+
+def _validation_extensions(message: str) -> dict[str, Any]:
+    for pattern, code in _VALIDATION_CODES:
+        found = pattern.search(message)
+        if found:
+            return {"code": code, **found.groupdict()}
+    return {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
 def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     """Shopify's shape; an unexpected failure says so without its traceback (and is logged)."""
     original = error.original_error
@@ -45,13 +68,13 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
             "extensions": {"code": "INTERNAL_SERVER_ERROR"},
         }
     formatted: dict[str, Any] = dict(error.formatted)
-    if not formatted.get("extensions") and error.nodes and original is None and error.path is None:
-        # A request the schema refuses (unknown field, wrong type, missing variable) before running.
-        formatted["extensions"] = {"code": "GRAPHQL_VALIDATION_FAILED"}
+    if not formatted.get("extensions") and error.path is None:
+        # A request the schema refuses (syntax, unknown field, wrong type, missing variable) before running.
+        formatted["extensions"] = _validation_extensions(error.message)
     return formatted
 
 
-def execute(services: Services, caller: Caller, body: dict[str, Any], extra_rules: tuple = ()) -> tuple[bool, dict[str, Any]]:
+def execute(services: Services, caller: Caller, body: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
     """Run one GraphQL request for ``caller``: (whether it ran without errors, the JSON answer)."""
     context: dict[str, Any] = {"services": services, "caller": caller, "shop": services.shop()}
     ok, result = graphql_sync(
@@ -60,7 +83,6 @@ def execute(services: Services, caller: Caller, body: dict[str, Any], extra_rule
         context_value=context,
         error_formatter=format_error,
         introspection=True,
-        validation_rules=list(extra_rules) or None,
         debug=False,
         logger=_client_errors,
     )

@@ -33,25 +33,34 @@ def test_invalid_json_is_400(api):
 
 
 @pytest.mark.parametrize(
-    "query, variables, code",
+    "query, variables, extensions",
     [
-        ("{ shop { nme } }", {}, "GRAPHQL_VALIDATION_FAILED"),  # unknown field
-        ('{ orders(first: "ten") { nodes { id } } }', {}, "GRAPHQL_VALIDATION_FAILED"),  # wrong type
-        ("query($id: ID!) { order(id: $id) { id } }", {}, None),  # missing variable
-        ("query($first: Int) { orders(first: $first) { nodes { id } } }", {"first": "x"}, None),  # wrong variable type
-        ("{ order { id } }", {}, "GRAPHQL_VALIDATION_FAILED"),  # missing argument
-        ("{ shop { name } ", {}, None),  # syntax error
-        ("mutation { orderClose(input: {}) { order { id } } }", {}, "GRAPHQL_VALIDATION_FAILED"),
-        ("{ orders(first: 1, sortKey: NOPE) { nodes { id } } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ shop { nme } }", {}, {"code": "undefinedField", "fieldName": "nme", "typeName": "Shop"}),
+        ('{ orders(first: "ten") { nodes { id } } }', {}, {"code": "argumentLiteralsIncompatible"}),
+        ("query($id: ID!) { order(id: $id) { id } }", {}, {"code": "variableMismatch", "variableName": "id"}),
+        (
+            "query($first: Int) { orders(first: $first) { nodes { id } } }",
+            {"first": "x"},
+            {"code": "variableMismatch", "variableName": "first"},
+        ),
+        ("{ order { id } }", {}, {"code": "missingRequiredArguments", "typeName": "QueryRoot", "fieldName": "order", "arguments": "id"}),
+        (
+            '{ order(id: "gid://shopify/Order/1", nope: 1) { id } }',
+            {},
+            {"code": "argumentNotAccepted", "argumentName": "nope", "fieldName": "QueryRoot.order"},
+        ),
+        ("{ shop { name } ", {}, {"code": "parseError"}),
+        ("mutation { orderClose(input: {}) { order { id } } }", {}, None),
+        ("{ orders(first: 1, sortKey: NOPE) { nodes { id } } }", {}, {"code": "argumentLiteralsIncompatible"}),
         ("query A { shop { name } } query B { shop { id } }", {}, None),  # which operation?
     ],
 )
-def test_bad_queries_are_graphql_errors(gql, query, variables, code):
+def test_bad_queries_are_graphql_errors(gql, query, variables, extensions):
     answer = gql.run(query, variables)
     assert answer.get("data") is None
-    assert answer["errors"] and all(e["message"] for e in answer["errors"])
-    if code is not None:
-        assert answer["errors"][0]["extensions"]["code"] == code
+    assert answer["errors"] and all(e["message"] and e["extensions"]["code"] for e in answer["errors"])
+    if extensions is not None:
+        assert answer["errors"][0]["extensions"] == extensions, answer["errors"][0]
 
 
 def test_hostile_values_in_arguments_are_errors_or_nothing(api, gql):

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from ...graphql import cost
 from ...graphql.schema import execute
+from .. import openapi_models as shapes
 from ..auth import Principal, authenticated
 from ..body import json_body
 from ..errors import ApiError
@@ -22,7 +23,7 @@ router = APIRouter()
 
 
 @router.post("/graphql.json", summary="Shopify's GraphQL Admin API: queries and mutations on orders")
-@documented(body={"query": str, "variables": dict[str, Any], "operationName": str}, returns={"data": dict[str, Any]})
+@documented(body=shapes.GraphQLRequest, returns=shapes.GraphQLAnswer)
 def graphql(request: Request, body: Any = Depends(json_body), principal: Principal = Depends(authenticated())) -> JSONResponse:
     if not isinstance(body, dict) or not isinstance(body.get("query"), str) or not body["query"].strip():
         raise ApiError(400, {"query": "Required parameter missing or invalid"})
