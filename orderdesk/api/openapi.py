@@ -316,7 +316,7 @@ def _complete_operation(operation: dict[str, Any], method: str, route: APIRoute,
         returned = (
             _envelope(declaration.returns, schemas, "serialization", True)
             if isinstance(declaration.returns, Mapping)
-            else {"$placeholder": schemas.key(declaration.returns, "serialization")}
+            else {"type": "object", "allOf": [{"$placeholder": schemas.key(declaration.returns, "serialization")}]}
         )
         success["content"] = {"application/json": {"schema": returned}}
     success["headers"] = {**SUCCESS_HEADERS, **(LINK_HEADER if any(p.name == "page_info" for p in declaration.query) else {})}
