@@ -12,6 +12,7 @@ from ariadne import InterfaceType, ObjectType
 
 from ..db import queries
 from . import ids
+from .ids import gid
 from .errors import require
 from .orders import (
     FulfillmentNode,
@@ -51,6 +52,17 @@ def _node(info, value):
     if kind == "Fulfillment":
         return next((FulfillmentNode(order, f) for f in order.fulfillments if f.id == number), None)
     return next((n for n in batch(info).fulfillment_orders_of(info, order) if n.fo.id == number), None)
+
+
+@query.field("fulfillment")
+def resolve_fulfillment(_, info, id):
+    return _node(info, gid("Fulfillment", ids.expect(id, "Fulfillment")))
+
+
+@query.field("fulfillmentOrder")
+def resolve_fulfillment_order(_, info, id):
+    # Null unless the caller holds the read scope of the fulfillment order's kind, as in a list.
+    return _node(info, gid("FulfillmentOrder", ids.expect(id, "FulfillmentOrder")))
 
 
 @query.field("node")

@@ -229,3 +229,24 @@ def test_counts_and_lists_refuse_negative_sizes(api, gql):
     assert gql.run("{ ordersCount(limit: -1) { count } }")["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     negative = gql.run(f'{{ order(id: "{rest["admin_graphql_api_id"]}") {{ transactions(first: -1) {{ kind }} }} }}')
     assert negative["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_fulfillment_and_fulfillment_order_by_id(app, api, gql, services):
+    from orderdesk.services.tokens import create_token
+    from tests.graphql.test_access import client
+
+    rest = create_order(api)
+    fo = api.get(f"{api.base}/orders/{rest['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
+    made = api.post(
+        f"{api.base}/fulfillments.json", json={"fulfillment": {"line_items_by_fulfillment_order": [{"fulfillment_order_id": fo["id"]}]}}
+    )
+    fulfillment_gid = made.json()["fulfillment"]["admin_graphql_api_id"]
+    query = f'{{ fulfillment(id: "{fulfillment_gid}") {{ id status }} fulfillmentOrder(id: "gid://shopify/FulfillmentOrder/{fo["id"]}") {{ id status orderName }} }}'
+    assert gql.data(query) == {
+        "fulfillment": {"id": fulfillment_gid, "status": "SUCCESS"},
+        "fulfillmentOrder": {"id": f"gid://shopify/FulfillmentOrder/{fo['id']}", "status": "CLOSED", "orderName": "#1001"},
+    }
+    orders_only = client(app, create_token(services, "orders only", ["read_orders"])).data(query)
+    assert orders_only == {"fulfillment": {"id": fulfillment_gid, "status": "SUCCESS"}, "fulfillmentOrder": None}
+    wrong = gql.run(f'{{ fulfillment(id: "{rest["admin_graphql_api_id"]}") {{ id }} }}')
+    assert wrong["errors"][0]["extensions"]["code"] == "RESOURCE_NOT_FOUND"
