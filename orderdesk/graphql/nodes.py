@@ -12,8 +12,8 @@ from ariadne import InterfaceType, ObjectType
 
 from ..db import queries
 from . import ids
-from .ids import gid
 from .errors import require
+from .ids import gid
 from .orders import (
     FulfillmentNode,
     FulfillmentOrderNode,
