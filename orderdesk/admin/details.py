@@ -58,7 +58,7 @@ def tags(
         if not added and not remove.strip():
             raise InvalidInput("Type a tag to add", field="tags")
         return order_service.change_tags(
-            services, order_id, added=added, removed=(remove.strip(),) if remove.strip() else (), caller=caller
+            services, order_id, add=added, remove=(remove.strip(),) if remove.strip() else (), caller=caller
         )
 
     said = f"Removed the tag {remove.strip()}." if remove.strip() else "Tags saved."

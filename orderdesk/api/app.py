@@ -8,11 +8,12 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from ..db.repositories import hash_token
+from ..graphql import cost as graphql_cost
 from ..services.context import Services
 from . import auth, docs, errors, openapi, versions
 from .edge import RequestEdge
 from .limits import LeakyBucket
-from .routes import catalog, customers, events, fulfillments, inventory, orders, refunds, shop, transactions, webhooks
+from .routes import catalog, customers, events, fulfillments, graphql, inventory, orders, refunds, shop, transactions, webhooks
 from .routes import fulfillment_services as fulfillment_service_routes
 from .routes import notifications as notification_routes
 from .security_headers import SecurityHeaders
@@ -71,6 +72,7 @@ API_ROUTERS = (
     notification_routes.router,
     fulfillment_service_routes.router,
     events.router,
+    graphql.router,
 )
 
 
@@ -89,6 +91,8 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
         redoc_url=None,
     )
     app.state.services = services
+    # Each app's GraphQL cost bucket, in this process (as the REST call limit is).
+    app.state.graphql_throttle = graphql_cost.Throttle()
     errors.install(app)
 
     @app.middleware("http")
@@ -104,7 +108,8 @@ def create_app(services: Services, *, with_admin: bool = True, rate_limit: Leaky
                 return JSONResponse({"errors": "Not Found"}, status_code=404, headers={"X-Shopify-API-Version": served})
             headers = {"X-Shopify-API-Version": served}
             token = request.headers.get("x-shopify-access-token")
-            if rate_limit is not None and token:
+            # GraphQL is limited by what its queries cost (graphql/cost.py), not by calls, as on Shopify.
+            if rate_limit is not None and token and not request.url.path.endswith("/graphql.json"):
                 allowed, used, wait = rate_limit.take(hash_token(token))
                 headers["X-Shopify-Shop-Api-Call-Limit"] = f"{used}/{rate_limit.size}"
                 if not allowed:

@@ -127,7 +127,7 @@ class Declaration:
     body: Any = None
     body_required: bool = True
     query: tuple[Param, ...] = ()
-    returns: Mapping[str, Any] | None = None
+    returns: Mapping[str, Any] | type | None = None
     idempotent: bool = False
     path: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # Further success codes with the same answer (connect: 201 made, 200 already there).
@@ -139,7 +139,7 @@ def documented(
     body: Any = None,
     body_required: bool = True,
     query: Sequence[Param] = (),
-    returns: Mapping[str, Any] | None = None,
+    returns: Mapping[str, Any] | type | None = None,
     idempotent: bool = False,
     path: Mapping[str, Mapping[str, Any]] | None = None,
     also: Sequence[int] = (),
@@ -151,7 +151,8 @@ def documented(
     ``body_required=False`` when the route also takes no body or no root key.
     ``query``: the query parameters it reads (``Param``s; see ``LIMIT``, ``FIELDS``, ...).
     ``returns``: the keys of its JSON answer and their types (``{"order": shapes.Order}``,
-    ``{"orders": list[shapes.Order]}``, ``{"count": int}``, ``{}`` for an empty object).
+    ``{"orders": list[shapes.Order]}``, ``{"count": int}``, ``{}`` for an empty object), or a
+    model for an answer without a root key.
     ``idempotent``: it honours ``Idempotency-Key`` (it answers through ``writes.respond``).
     ``path``: extra JSON schema for path parameters, e.g. ``{"name": {"enum": [...]}}``.
     ``also``: further success codes answering the same (``returns``) as the route's own.
@@ -312,7 +313,12 @@ def _complete_operation(operation: dict[str, Any], method: str, route: APIRoute,
     success = responses.setdefault(status, {"description": "Success"})
     success["description"] = "Success" if success.get("description") in (None, "Successful Response") else success["description"]
     if declaration.returns is not None:
-        success["content"] = {"application/json": {"schema": _envelope(declaration.returns, schemas, "serialization", True)}}
+        returned = (
+            _envelope(declaration.returns, schemas, "serialization", True)
+            if isinstance(declaration.returns, Mapping)
+            else {"type": "object", "allOf": [{"$placeholder": schemas.key(declaration.returns, "serialization")}]}
+        )
+        success["content"] = {"application/json": {"schema": returned}}
     success["headers"] = {**SUCCESS_HEADERS, **(LINK_HEADER if any(p.name == "page_info" for p in declaration.query) else {})}
     for code in declaration.also:
         responses[str(code)] = copy.deepcopy(success)

@@ -871,3 +871,20 @@ class FulfillmentServiceUpdate(BaseModel):
 
 class FulfillmentServiceCreate(FulfillmentServiceUpdate):
     name: str = Field(min_length=1, max_length=255)
+
+
+class GraphQLRequest(BaseModel):
+    """``POST /graphql.json``: a GraphQL request as every GraphQL client sends it."""
+
+    model_config = ConfigDict(extra="allow")
+    query: str = Field(min_length=1, description="The query or mutation, in GraphQL (Shopify's schema: introspect it)")
+    variables: dict[str, Any] | None = None
+    operationName: str | None = None
+
+
+class GraphQLAnswer(Shape):
+    """A GraphQL answer: ``data`` (null or partial when ``errors`` says why), and ``extensions.cost``."""
+
+    data: dict[str, Any] | None = OPTIONAL
+    errors: list[dict[str, Any]] = OPTIONAL
+    extensions: dict[str, Any] = OPTIONAL

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, case, exists, func, not_, or_, select
 
 from ..domain.order import Order
 from . import tables as t
+from .mapping import fulfillment_order_from_row
 from .repositories import load_orders, order_select
 
 UNPAID = ("authorized", "partially_paid", "pending")
@@ -34,7 +35,166 @@ class OrderFilter:
     visible_since: datetime | None = None
     tag: str | None = None
     search: str | None = None
+    # Shopify's search syntax, parsed (Term, AllOf, AnyOf, Not): GraphQL's ``query:`` argument.
+    matching: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One ``field:value`` of Shopify's search syntax. ``op`` is ``:`` (equals, or contains for
+    text), ``=`` (an exact time), ``>`` ``>=`` ``<`` ``<=``, or ``exists`` (``field:*``)."""
+
+    field: str
+    value: Any
+    op: str = ":"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    terms: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    terms: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    term: Any
+
+
+TIME_FIELDS = ("created_at", "updated_at", "processed_at")
+SEARCH_FIELDS = (
+    "default",
+    "financial_status",
+    "fulfillment_status",
+    "status",
+    "tag",
+    "tag_not",
+    "name",
+    "email",
+    "id",
+    "sku",
+    "customer_id",
+    "test",
+    "source_name",
+    "gateway",
+    *TIME_FIELDS,
+)
+# fulfillment_status values the fulfillment orders decide, not the order's own column.
+_FULFILLMENT_ORDER_STATES = {"on_hold": "on_hold", "scheduled": "scheduled"}
+
+
+def _tag_condition(tag: str) -> Any:
+    # Tags are stored as ", "-joined text; match a whole tag.
+    tags = func.lower(", " + t.orders.c.tags + ",")
+    return tags.contains(f", {tag.lower()},")
+
+
+def _text_condition(text: str) -> Any:
+    term = f"%{text.lower()}%"
+    o = t.orders.c
+    return or_(
+        func.lower(o.email).like(term),
+        func.lower(o.note).like(term),
+        func.lower(o.tags).like(term),
+        func.cast(o.number + o.order_number_offset, t.orders.c.tags.type).like(term.replace("#", "")),
+        func.lower(t.customers.c.first_name + " " + t.customers.c.last_name).like(term),
+    )
+
+
+def _compare(column: Any, op: str, value: Any) -> Any:
+    return {
+        ":": column == value,
+        "=": column == value,
+        ">": column > value,
+        ">=": column >= value,
+        "<": column < value,
+        "<=": column <= value,
+    }[op]
+
+
+def _status_condition(field_name: str, value: str) -> Any:
+    """A status term as the REST filter of the same name reads it (one meaning for both APIs)."""
+    if field_name == "status":
+        read = OrderFilter(status=value)
+    elif field_name == "financial_status":
+        read = OrderFilter(status="any", financial_status=value)
+    else:
+        read = OrderFilter(status="any", fulfillment_status=value)
+    conds = _conditions(read)
+    return and_(*conds) if conds else and_(t.orders.c.id.is_not(None))
+
+
+def _term_condition(term: Term) -> Any:
+    o = t.orders.c
+    name, value, op = term.field, term.value, term.op
+    if op == "exists":
+        column = {"email": o.email, "customer_id": o.customer_id, "processed_at": o.processed_at}.get(name)
+        return column.is_not(None) if column is not None else (o.tags != "" if name == "tag" else o.id.is_not(None))
+    text = str(value).lower()
+    if name in TIME_FIELDS:
+        return _compare(getattr(o, name), op, value)
+    if name == "id" or name == "customer_id":
+        digits = text.rsplit("/", 1)[-1]
+        return _compare(getattr(o, name), op, int(digits)) if digits.isdigit() else o.id.is_(None)
+    if name == "default":
+        return _text_condition(str(value))
+    if name == "financial_status":
+        return _status_condition("financial_status", text) if text in _FINANCIAL else o.id.is_(None)
+    if name == "fulfillment_status":
+        if text in _FULFILLMENT_ORDER_STATES:
+            fo = t.fulfillment_orders.c
+            return exists().where(fo.order_id == o.id, fo.status == _FULFILLMENT_ORDER_STATES[text])
+        if text == "request_declined":
+            fo = t.fulfillment_orders.c
+            return exists().where(fo.order_id == o.id, fo.request_status == "rejected")
+        return _status_condition("fulfillment_status", text) if text in _FULFILLMENT else o.id.is_(None)
+    if name == "status":
+        if text == "not_closed":
+            return o.closed_at.is_(None)
+        return _status_condition("status", text) if text in ("open", "closed", "cancelled") else o.id.is_(None)
+    if name == "tag":
+        return _tag_condition(str(value))
+    if name == "tag_not":
+        return not_(_tag_condition(str(value)))
+    if name == "name":
+        number = text.lstrip("#")
+        by_number = func.cast(o.number + o.order_number_offset, o.tags.type) == number
+        return or_(func.lower(o.custom_name) == text, by_number) if number.isdigit() else func.lower(o.custom_name) == text
+    if name == "email":
+        if text.endswith("*"):
+            return func.lower(o.email).like(text[:-1].replace("%", "").replace("_", "") + "%")
+        return func.lower(o.email) == text
+    if name == "sku":
+        li = t.line_items.c
+        return exists().where(li.order_id == o.id, func.lower(li.sku) == text)
+    if name == "gateway":
+        tx = t.transactions.c
+        return exists().where(tx.order_id == o.id, func.lower(tx.gateway) == text)
+    if name == "test":
+        return o.test.is_(text == "true")
+    if name == "source_name":
+        return func.lower(o.source_name) == text
+    raise ValueError(f"unknown search field {name}")
+
+
+_FINANCIAL = ("authorized", "pending", "paid", "partially_paid", "refunded", "voided", "partially_refunded", "expired", "unpaid")
+_FULFILLMENT = ("shipped", "partial", "unshipped", "unfulfilled", "fulfilled", "restocked")
+
+
+def _matching(node: Any) -> Any:
+    if isinstance(node, Term):
+        return _term_condition(node)
+    if isinstance(node, AllOf):
+        return and_(*(_matching(n) for n in node.terms))
+    if isinstance(node, AnyOf):
+        return or_(*(_matching(n) for n in node.terms))
+    if isinstance(node, Not):
+        return not_(_matching(node.term))
+    raise TypeError(f"not a search term: {node!r}")
 
 
 def _conditions(f: OrderFilter) -> list[Any]:
@@ -78,21 +238,11 @@ def _conditions(f: OrderFilter) -> list[Any]:
     if f.visible_since is not None:
         conds.append(o.created_at >= f.visible_since)
     if f.tag:
-        # Tags are stored as ", "-joined text; match a whole tag.
-        tag = f.tag.lower()
-        tags = func.lower(", " + o.tags + ",")
-        conds.append(tags.contains(f", {tag},"))
+        conds.append(_tag_condition(f.tag))
     if f.search:
-        term = f"%{f.search.lower()}%"
-        conds.append(
-            or_(
-                func.lower(o.email).like(term),
-                func.lower(o.note).like(term),
-                func.lower(o.tags).like(term),
-                func.cast(o.number + o.order_number_offset, t.orders.c.tags.type).like(term.replace("#", "")),
-                func.lower(t.customers.c.first_name + " " + t.customers.c.last_name).like(term),
-            )
-        )
+        conds.append(_text_condition(f.search))
+    if f.matching is not None:
+        conds.append(_matching(f.matching))
     return conds
 
 
@@ -128,6 +278,90 @@ def list_orders(conn: Connection, f: OrderFilter, *, limit: int, cursor: Cursor 
     if backwards:
         rows.reverse()
     return load_orders(conn, rows), more
+
+
+# GraphQL's OrderSortKeys that have a column to sort by; the others sort by id.
+SORT_COLUMNS = {
+    "CREATED_AT": t.orders.c.created_at,
+    "UPDATED_AT": t.orders.c.updated_at,
+    "PROCESSED_AT": t.orders.c.processed_at,
+    "ORDER_NUMBER": t.orders.c.number,
+    "TOTAL_PRICE": t.orders.c.total_price,
+    "FINANCIAL_STATUS": t.orders.c.financial_status,
+    "ID": t.orders.c.id,
+}
+
+
+def sorted_orders(
+    conn: Connection, f: OrderFilter, *, sort_key: str, descending: bool, after_id: int | None, limit: int
+) -> tuple[list[Order], bool]:
+    """One page of orders sorted by ``sort_key`` (then id), starting after the order ``after_id``
+    in that order, and whether more follow. The cursor order's own sort value is read inside the
+    same statement, so a cursor is just an id."""
+    o = t.orders.c
+    column = SORT_COLUMNS.get(sort_key, o.id)
+    query = order_select().where(*_conditions(f))
+    if after_id is not None:
+        mark = select(column).where(o.id == after_id).scalar_subquery()
+        if column is o.id:
+            query = query.where(o.id < after_id if descending else o.id > after_id)
+        elif descending:
+            query = query.where(or_(column < mark, and_(column == mark, o.id < after_id)))
+        else:
+            query = query.where(or_(column > mark, and_(column == mark, o.id > after_id)))
+    order_by = [column.desc(), o.id.desc()] if descending else [column.asc(), o.id.asc()]
+    if column is o.id:
+        order_by = order_by[:1]
+    rows = list(conn.execute(query.order_by(*order_by).limit(limit + 1)).mappings())
+    return load_orders(conn, rows[:limit]), len(rows) > limit
+
+
+def fulfillment_orders_of(conn: Connection, order_ids: list[int]) -> dict[int, list[tuple[Any, Any]]]:
+    """Each order's fulfillment orders with their location and who fulfils them, in one statement:
+    (fulfillment order, row with ``location_*`` columns, ``kind_service_id`` and ``kind_owner_app_id``,
+    the service the fulfillment order is at, directly or through its location, and that service's app)."""
+    if not order_ids:
+        return {}
+    fos, loc = t.fulfillment_orders, t.locations
+    svc = t.fulfillment_services.alias("svc")
+    at_location = t.fulfillment_services.alias("at_location")
+    query = (
+        select(
+            fos,
+            svc.c.handle.label("service_handle"),
+            *(c.label(f"location_{c.name}") for c in loc.c),
+            func.coalesce(fos.c.service_id, at_location.c.id).label("kind_service_id"),
+            case((fos.c.service_id.is_not(None), svc.c.app_id), else_=at_location.c.app_id).label("kind_owner_app_id"),
+        )
+        .select_from(
+            fos.outerjoin(svc, svc.c.id == fos.c.service_id)
+            .outerjoin(loc, loc.c.id == fos.c.assigned_location_id)
+            .outerjoin(at_location, at_location.c.location_id == fos.c.assigned_location_id)
+        )
+        .where(fos.c.order_id.in_(order_ids))
+        .order_by(fos.c.id)
+    )
+    out: dict[int, list[tuple[Any, Any]]] = {i: [] for i in order_ids}
+    for row in conn.execute(query).mappings():
+        out[row["order_id"]].append((fulfillment_order_from_row(row), row))
+    return out
+
+
+# What belongs to an order, by the name GraphQL's global ids give it.
+_ORDER_CHILDREN = {
+    "LineItem": t.line_items,
+    "OrderTransaction": t.transactions,
+    "Fulfillment": t.fulfillments,
+    "FulfillmentOrder": t.fulfillment_orders,
+}
+
+
+def order_id_of(conn: Connection, kind: str, child_id: int) -> int | None:
+    """The order a line item, transaction, fulfillment or fulfillment order belongs to (None: no such)."""
+    table = _ORDER_CHILDREN.get(kind)
+    if table is None:
+        return None
+    return conn.execute(select(table.c.order_id).where(table.c.id == child_id)).scalar()
 
 
 def count_orders(conn: Connection, f: OrderFilter) -> int:

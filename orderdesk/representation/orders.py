@@ -114,6 +114,17 @@ def payment_terms_json(order: Order, shop: Shop) -> dict[str, Any] | None:
     }
 
 
+def outstanding_set(order: Order) -> MoneyBag:
+    """What the shopper still owes, in presentment money and converted at the order's own rate."""
+    t = order.totals
+    outstanding_presentment = order.total_outstanding
+    rate = (t.total.shop.amount / t.total.presentment.amount) if t.total.presentment.amount else Decimal(1)
+    return MoneyBag(
+        Money(outstanding_presentment * rate, order.currency).rounded(),
+        Money(outstanding_presentment, order.presentment_currency),
+    )
+
+
 def status_url(order: Order, shop: Shop) -> str:
     return f"{shop.base_url}/status/{status_key(shop.link_secret, order.token)}"
 
@@ -124,13 +135,7 @@ def order_json(order: Order, shop: Shop) -> dict[str, Any]:
     now = order.current_totals()
     fulfilled = order.line_fulfillment()
     gateways = list(dict.fromkeys(tx.gateway for tx in order.transactions if tx.kind != "refund"))
-    outstanding_presentment = order.total_outstanding
-    rate = (t.total.shop.amount / t.total.presentment.amount) if t.total.presentment.amount else Decimal(1)
-    # Payment terms: due dates come from the order's first fulfillment for "due on fulfillment".
-    outstanding = MoneyBag(
-        Money(outstanding_presentment * rate, order.currency).rounded(),
-        Money(outstanding_presentment, order.presentment_currency),
-    )
+    outstanding = outstanding_set(order)
     customer: Customer | None = order.customer
     extra = order.extra
     zero = _bag(order, Decimal(0))

@@ -44,9 +44,15 @@ def kind_of(uow: UnitOfWork, caller: Caller, fo: FulfillmentOrder) -> Fulfillmen
     if service_id is None and fo.assigned_location_id is not None:
         at = uow.fulfillment_services.by_location().get(fo.assigned_location_id)
         service_id = at[0] if at is not None else None
+    return kind_at(caller, service_id, uow.fulfillment_services.owner(service_id) if service_id is not None else None)
+
+
+def kind_at(caller: Caller, service_id: int | None, owner_app_id: int | None) -> FulfillmentOrderKind:
+    """The kind of a fulfillment order at the service ``service_id`` (None: at the merchant's
+    own location), which the app ``owner_app_id`` registered."""
     if service_id is None:
         return "merchant_managed"
-    return caller.fulfillment_order_kind(uow.fulfillment_services.owner(service_id), True)
+    return caller.fulfillment_order_kind(owner_app_id, True)
 
 
 def check_kinds(uow: UnitOfWork, caller: Caller, fos: list[FulfillmentOrder], verb: str) -> None:

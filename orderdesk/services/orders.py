@@ -16,6 +16,7 @@ from ..domain.errors import InvalidInput, InvalidTransition
 from ..domain.order import Order
 from ..domain.placement import NewOrder, TransactionSpec, place_order, with_catalog
 from ..domain.status_links import key_hash, status_key
+from ..domain.tags import parse_tags
 from ..gateways import PaymentMethod
 from ..representation import places
 from . import cancellation, outbox, payments, stock
@@ -151,19 +152,20 @@ def change_tags(
     services: Services,
     order_id: int,
     *,
-    added: tuple[str, ...] = (),
-    removed: tuple[str, ...] = (),
+    add: tuple[str, ...] = (),
+    remove: tuple[str, ...] = (),
     caller: Caller,
     uow: UnitOfWork | None = None,
 ) -> Order:
-    """Add and remove tags against the order's tags as they are in this transaction (two staff
-    tagging at once both keep their tag), through the same update as a PUT of ``tags``."""
+    """Add and remove tags in one change, read and written under the order's lock so that two
+    apps tagging at once both keep their tags. Tags compare without case, as Shopify's do."""
     shop = services.shop()
     at = services.clock.now()
+    gone = {tag.lower() for tag in parse_tags(remove)}
     with writing(services, uow) as uow:
         order = load_for_change(uow, services, caller, order_id)
-        gone = {t.lower() for t in removed}
-        tags = [t for t in order.tags if t.lower() not in gone] + list(added)
+        kept = [tag for tag in order.tags if tag.lower() not in gone]
+        tags = parse_tags([*kept, *add])  # de-duplicates without case, keeping the first spelling
         if order.update_details({"tags": tags}, at, author=caller.name):
             uow.orders.save(order)
             outbox.record(uow, order, shop, at)

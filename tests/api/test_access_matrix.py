@@ -236,6 +236,8 @@ def _bodies(ids: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, dict[str, A
         ("POST", "/locations.json"): ({"location": {"name": "Depot", "country_code": "DE"}}, {}),
         ("PUT", "/locations/{location_id}.json"): ({"location": {"city": "Berlin"}}, {}),
         ("PUT", "/shop/exchange_rates.json"): ({"exchange_rates": {"EUR": "1.20"}}, {}),
+        # Scopes and the 60-day window apply per field there (tests/graphql/test_access.py).
+        ("POST", "/graphql.json"): ({"query": f'{{ order(id: "gid://shopify/Order/{ids["order_id"]}") {{ id }} }}'}, {}),
         ("DELETE", "/orders/{order_id}/fulfillments/{fulfillment_id}/events/{fulfillment_event_id}.json"): (None, {}),
         ("POST", "/fulfillment_orders/set_fulfillment_orders_deadline.json"): (
             {"fulfillment_order_ids": [ids["fo_id"]], "fulfillment_deadline": "2031-01-01T00:00:00Z"},

@@ -42,3 +42,17 @@ def test_a_product_whose_variants_give_different_fields_is_created(api):
         ("Blue", None, "9.00", 2),
     ]
     assert variants[0]["id"] < variants[1]["id"]
+
+
+@pytest.mark.parametrize("lines", [True, 5, "all", {"id": 1}])
+def test_a_move_whose_line_items_are_not_a_list_is_refused(api, lines):
+    # Was a 500: the route iterated whatever fulfillment_order_line_items held.
+    order = create_order(api)
+    fo = api.get(f"{api.base}/orders/{order['id']}/fulfillment_orders.json").json()["fulfillment_orders"][0]
+    location = api.post(f"{api.base}/locations.json", json={"location": {"name": "Depot", "country_code": "DE"}}).json()["location"]
+    response = api.post(
+        f"{api.base}/fulfillment_orders/{fo['id']}/move.json",
+        json={"fulfillment_order": {"new_location_id": location["id"], "fulfillment_order_line_items": lines}},
+    )
+    assert response.status_code == 422, response.text
+    assert "fulfillment_order_line_items" in response.json()["errors"]

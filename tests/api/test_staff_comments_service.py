@@ -69,6 +69,6 @@ def test_comments_go_with_their_order(api, services, members):
 def test_change_tags_adds_and_removes_against_the_current_tags(api, services, members):
     olivia, _ = members
     order = create_order(api, tags="gift, Rush")
-    change_tags(services, order["id"], added=("vip",), caller=olivia)
-    change_tags(services, order["id"], removed=("rush",), caller=olivia)  # case does not matter
+    change_tags(services, order["id"], add=("vip",), caller=olivia)
+    change_tags(services, order["id"], remove=("rush",), caller=olivia)  # case does not matter
     assert api.get(f"{api.base}/orders/{order['id']}.json").json()["order"]["tags"] == "gift, vip"

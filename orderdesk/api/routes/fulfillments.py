@@ -253,7 +253,10 @@ def move(
     location = data.get("new_location_id")
     if isinstance(location, bool) or not isinstance(location, int):
         raise ApiError(422, {"new_location_id": ["is required"]})
-    lines = [LineQuantity.model_validate(li) for li in data.get("fulfillment_order_line_items") or []]
+    given = data.get("fulfillment_order_line_items") or []
+    if not isinstance(given, list):
+        raise ApiError(422, {"fulfillment_order_line_items": ["must be a list of {id, quantity}"]})
+    lines = [LineQuantity.model_validate(li) for li in given]
     _no_repeats([li.id for li in lines])
     return _action(
         request, principal, fo_id, "move", new_location_id=location, line_items={li.id: li.quantity or 0 for li in lines} or None
