@@ -368,7 +368,7 @@ class FulfillmentOrder:
         return self._move(action, at)
 
     def last_request(self, kind: str) -> dict[str, Any] | None:
-        for entry in reversed(self.merchant_requests):
+        for entry in self.merchant_requests[::-1]:
             if entry.get("kind") == kind:
                 return entry
         return None
