@@ -385,6 +385,12 @@ class Order:
             return False
         return shipping_maximum(self).presentment.amount <= 0
 
+    def add_fulfillment_order(self, fo: FulfillmentOrder) -> None:
+        """A new fulfillment order (a split, a move, a replacement) joins the order's others."""
+        if self.fulfillment_orders is None:
+            self.fulfillment_orders = []
+        self.fulfillment_orders.append(fo)
+
     def line_fulfillment(self) -> dict[int, int]:
         return status.fulfilled_quantities(self.fulfillments)
 
@@ -475,7 +481,7 @@ class Order:
     def apply_refund(self, refund: Refund, at: datetime, author: str | None = None) -> None:
         """Record a refund whose money (if any) has moved: lines, restock, transactions, events."""
         lines = {line.id: line for line in self.line_items}
-        restocked = []
+        restocked: list[tuple[int, int]] = []
         for rl in refund.lines:
             line = lines[rl.line_item_id]
             line.refunded_quantity += rl.quantity
@@ -485,7 +491,7 @@ class Order:
                 line.returned_quantity += rl.quantity
             if rl.restock_type in ("cancel", "return"):
                 line.restocked_quantity += rl.quantity
-                restocked.append((line.id, rl.quantity))
+                restocked.append((rl.line_item_id, rl.quantity))
         self.refunds.append(refund)
         for tx in refund.transactions:
             self.add_transaction(tx, at, author)

@@ -5,6 +5,7 @@ Every change locks the order row first, so two requests can never fulfil the sam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from ..domain.access import Caller, FulfillmentOrderKind
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import ShipmentUpdated
 from ..domain.fulfillment_order_rules import LIVE
-from ..domain.fulfillment_orders import FulfillmentOrder
+from ..domain.fulfillment_orders import FulfillmentOrder, LineQuantities
 from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.tracking import tracking_urls as carrier_urls
@@ -189,6 +190,7 @@ def create_fulfillment(
                 raise InvalidInput("all fulfillment orders must belong to one order", field="line_items_by_fulfillment_order")
             order_id = order_ids.pop()
         order = _load(uow, services, caller, order_id)
+        pairs: Sequence[tuple[FulfillmentOrder, LineQuantities]]
         if legacy_lines is not None or not requests:
             pairs = fulfillments.legacy_requests(order, legacy_lines)
         else:
