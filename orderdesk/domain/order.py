@@ -385,6 +385,20 @@ class Order:
             return False
         return shipping_maximum(self).presentment.amount <= 0
 
+    @property
+    def saved_id(self) -> int:
+        """The id of an order the store has: services change only saved orders (placing saves first)."""
+        if self.id is None:
+            raise LookupError("the order has not been saved yet")
+        return self.id
+
+    @property
+    def loaded_fulfillment_orders(self) -> list[FulfillmentOrder]:
+        """The fulfillment orders of an order loaded with them (for fulfillment work)."""
+        if self.fulfillment_orders is None:
+            raise LookupError("the order was loaded without its fulfillment orders")
+        return self.fulfillment_orders
+
     def add_fulfillment_order(self, fo: FulfillmentOrder) -> None:
         """A new fulfillment order (a split, a move, a replacement) joins the order's others."""
         if self.fulfillment_orders is None:

@@ -80,16 +80,16 @@ def _commit(
     fulfillment_orders/split webhook."""
     shop = services.shop()
     for f in new_fulfillments:
-        uow.orders.add_fulfillment(order.id, f)
+        uow.orders.add_fulfillment(order.saved_id, f)
         stock.ship(uow, order, f, at)
         lines = True
     for f in changed_fulfillments:
-        uow.orders.save_fulfillment(order.id, f)
+        uow.orders.save_fulfillment(order.saved_id, f)
         if f.status == "cancelled" and f.updated_at == at:
             stock.ship(uow, order, f, at, back=True)
             lines = True
     routing.assign_services(order, uow.fulfillment_services.by_location())
-    uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders or [])
+    uow.orders.save_fulfillment_orders(order)
     for original, remaining, _split, who in splits:
         fulfillment_orders.note_change(order, remaining, "split", at, who, f"from fulfillment order {original.id}")
     uow.orders.save(order, lines=lines)
@@ -120,16 +120,16 @@ def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) ->
     if order.fulfillment_orders is None:
         uow.orders.load_fulfillment_orders(order)
     if routing.assign_services(order, uow.fulfillment_services.by_location()):
-        uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+        uow.orders.save_fulfillment_orders(order)
     if shop.fulfillment_automation == "manual" and not shop.hold_unpaid_fulfillment:
         return
-    before = [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]
+    before = [(fo.status, len(fo.holds)) for fo in order.loaded_fulfillment_orders]
     made = fulfillment_automation.apply_automation(order, at, mode=shop.fulfillment_automation, hold_unpaid=shop.hold_unpaid_fulfillment)
     for f in made:
-        uow.orders.add_fulfillment(order.id, f)
+        uow.orders.add_fulfillment(order.saved_id, f)
         stock.ship(uow, order, f, at)
-    if made or before != [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]:
-        uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+    if made or before != [(fo.status, len(fo.holds)) for fo in order.loaded_fulfillment_orders]:
+        uow.orders.save_fulfillment_orders(order)
         uow.orders.save(order, lines=bool(made))
 
 
@@ -313,7 +313,7 @@ def add_shipment_event(
         f.shipment_status = status
         f.updated_at = at
         order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status=status))
-        row = uow.orders.add_fulfillment_event(order.id, f.id, values, at)
+        row = uow.orders.add_fulfillment_event(order.saved_id, fulfillment_id, values, at)
         _commit(uow, services, order, at, changed_fulfillments=[f])
         uow.outbox.add_many([outbox.webhook("fulfillment_events/create", order.id, fulfillment_event_json(row, services.shop()), at)])
         template = {"out_for_delivery": "out_for_delivery", "delivered": "delivered", "in_transit": "shipping_update"}.get(status)
@@ -449,7 +449,7 @@ def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
         order = uow.orders.get(order_id, for_update=True, created_since=None, fulfillment_orders=True)
         if order is None:
             return
-        due = [fo for fo in order.fulfillment_orders if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
+        due = [fo for fo in order.loaded_fulfillment_orders if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
         if not due:
             return
         for fo in due:

@@ -123,7 +123,7 @@ def send(services: Services, row: Any) -> None:
         uow.timeline.add_many(
             [
                 _event(
-                    order.id,
+                    order.saved_id,
                     "mail_sent",
                     message,
                     at,
@@ -279,7 +279,7 @@ def resend(services: Services, order_id: int, name: str, *, caller: Caller, uow:
         uow.timeline.add_many(
             [
                 _event(
-                    order.id,
+                    order.saved_id,
                     "mail_resent",
                     f"Staff resent the {title(name).lower()} email to the customer.",
                     at,
@@ -310,7 +310,7 @@ def contact_customer(
         uow.timeline.add_many(
             [
                 _event(
-                    order.id,
+                    order.saved_id,
                     "mail_queued",
                     f"Staff sent an email to {order.email}.",
                     at,
