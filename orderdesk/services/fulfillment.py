@@ -218,8 +218,7 @@ def _check_service_owner(uow: UnitOfWork, fos: list[FulfillmentOrder], caller: C
     by_location = uow.fulfillment_services.by_location()
     ids = {fo.service_id for fo in fos if fo.service_id is not None}
     ids |= {by_location[fo.assigned_location_id][0] for fo in fos if fo.assigned_location_id in by_location}
-    ids = sorted(ids)
-    for row in uow.fulfillment_services.many(ids).values():
+    for row in uow.fulfillment_services.many(sorted(ids)).values():
         if not caller.owns(row["app_id"]):
             raise InvalidInput(
                 f"Only the app that registered the fulfillment service {row['name']} can fulfill its fulfillment orders.",
@@ -231,7 +230,7 @@ def _forget_deleted_services(uow: UnitOfWork, order: Order, at: datetime) -> Non
     """Live fulfillment orders of a since-deleted service (a cancelled fulfillment brought one
     back) become the merchant's: unsubmitted at that location, no dangling service."""
     live = [fo for fo in order.fulfillment_orders or [] if fo.service_id is not None and fo.status in LIVE]
-    existing = uow.fulfillment_services.many(sorted({fo.service_id for fo in live}))
+    existing = uow.fulfillment_services.many(sorted({fo.service_id for fo in live if fo.service_id is not None}))
     for fo in live:
         if fo.service_id not in existing:
             fo.leave_service(at)
@@ -375,7 +374,11 @@ def act(
             uow.outbox.add_many(
                 [
                     outbox.job(
-                        "scheduled_fulfillment_release", order.id, {"order_id": order.id, "fulfillment_order_id": fo.id}, at, fo.fulfill_at
+                        "scheduled_fulfillment_release",
+                        order.id,
+                        {"order_id": order.id, "fulfillment_order_id": fo.id},
+                        at,
+                        options["new_fulfill_at"],
                     )
                 ]
             )
@@ -410,7 +413,7 @@ WITHDRAWN = "The merchant cancelled the fulfillment order, withdrawing the fulfi
 def _withdrawal_notices(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, at: datetime) -> list[dict[str, Any]]:
     """Outbox rows telling the service a submitted request was withdrawn: what a cancellation
     request sends (a CANCELLATION_REQUEST notification to its callback, the email to its address)."""
-    service = uow.fulfillment_services.get(fo.service_id)
+    service = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
     if service is None:
         return []
     return service_notices.notices(service, "request_cancellation", order, fo, WITHDRAWN, at)
