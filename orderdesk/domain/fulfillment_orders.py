@@ -28,8 +28,9 @@ from .fulfillment_order_rules import (
 if TYPE_CHECKING:
     from .order import Order
 
-# Quantities by fulfillment-order line id, as requests name them; lines not stored yet (an order
-# being placed, fulfilled by automation) have no id.
+# Quantities by fulfillment-order line id, as requests name them. Lines not stored yet have no id
+# (None): the domain allows working on them, but two such lines share the key, so services save
+# fulfillment orders before naming their lines (placing adds the order before automation runs).
 LineQuantities = Mapping[int, int] | Mapping[int | None, int]
 
 
