@@ -140,13 +140,7 @@ def fulfillment_reasons(order: Order, at: datetime | None = None, services: Mapp
     return reasons + fulfillment_order_reasons(order, at, services or {})
 
 
-def _when(value: datetime | str | None) -> str:
-    if isinstance(value, str):
-        text = value
-        try:
-            value = datetime.fromisoformat(text)
-        except ValueError:
-            return text
+def _when(value: datetime | None) -> str:
     if value is None:
         return "an unknown date"
     if value.tzinfo is not None:
