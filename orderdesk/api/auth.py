@@ -83,6 +83,6 @@ def declared_access(route: APIRoute) -> Access | None:
 
 def check_routes(routes: list[tuple[str, APIRoute]]) -> None:
     """Refuse to serve an Admin API route that does not declare its access."""
-    missing = [f"{sorted(r.methods)} {path}" for path, r in routes if declared_access(r) is None]
+    missing = [f"{sorted(r.methods or ())} {path}" for path, r in routes if declared_access(r) is None]
     if missing:
         raise RuntimeError("Admin API routes without exactly one access declaration: " + ", ".join(missing))

@@ -52,7 +52,7 @@ def has_live_token(request: Request) -> bool:
     (``RequestEdge(authenticate=...)``) to change what counts as a live credential.
     """
     token = request.headers.get("x-shopify-access-token")
-    return bool(token) and tokens.authenticate(request.app.state.services, token) is not None
+    return token is not None and token != "" and tokens.authenticate(request.app.state.services, token) is not None
 
 
 def _nul_in_url(scope: Scope) -> str | None:

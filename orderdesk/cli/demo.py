@@ -191,9 +191,9 @@ def _seed(services: Services, shop: Shop, uow: UnitOfWork, rng: random.Random, c
         later = _as_of(services, shop, at + timedelta(hours=rng.randint(2, 72)))
         if state in ("cancelled", "refunded", "voided"):
             reason = {"cancelled": "customer", "refunded": "inventory", "voided": "declined"}[state]
-            orders.cancel_order(later, order.id, reason=reason, restock=True, email=state == "cancelled", caller=DEMO, uow=uow)
+            orders.cancel_order(later, order.saved_id, reason=reason, restock=True, email=state == "cancelled", caller=DEMO, uow=uow)
         if state == "paid_fulfilled" and age > timedelta(days=14) or state in ("cancelled", "refunded") and age > timedelta(days=30):
-            orders.close_order(later, order.id, caller=DEMO, uow=uow)
+            orders.close_order(later, order.saved_id, caller=DEMO, uow=uow)
         made += 1
     return made
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Callable
 
 
@@ -30,7 +31,7 @@ def serve(database_url: str, host: str, port: int, *, workers: int = 1, on_liste
         return 0
 
     class Server(uvicorn.Server):
-        async def startup(self, sockets=None) -> None:  # type: ignore[no-untyped-def]
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets)
             if self.started and on_listen is not None:
                 on_listen()

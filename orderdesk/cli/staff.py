@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..domain.staff import PERMISSIONS, ROLES
+
+if TYPE_CHECKING:
+    from ..services.context import Services
 
 
 def add_parser(sub: argparse._SubParsersAction, with_db: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -38,7 +42,7 @@ def _password() -> str:
     return line.rstrip("\r\n")
 
 
-def run(args: argparse.Namespace, services_for: Callable[[str], object]) -> int:
+def run(args: argparse.Namespace, services_for: Callable[[str], Services]) -> int:
     from ..services import staff
 
     services = services_for(args.database_url)
@@ -49,23 +53,23 @@ def run(args: argparse.Namespace, services_for: Callable[[str], object]) -> int:
             _password(),
             role=args.role,
             permissions=args.permission,
-            name=args.name,  # type: ignore[arg-type]
+            name=args.name,
         )
         print(f"{member.email} can log in at /admin/login ({member.role})")
     elif args.staff_command == "list":
-        for m in staff.list_staff(services):  # type: ignore[arg-type]
+        for m in staff.list_staff(services):
             state = "disabled" if m.disabled else "active"
             allowed = "all" if m.role == "owner" else (",".join(m.permissions) or "-")
             print(f"{m.id}\t{m.email}\t{m.role}\t{state}\t{allowed}")
     elif args.staff_command in ("disable", "enable", "reset-password"):
-        member = staff.find(services, args.email)  # type: ignore[arg-type]
+        member = staff.find(services, args.email)
         if args.staff_command == "disable":
-            staff.disable_staff(services, member.id)  # type: ignore[arg-type]
+            staff.disable_staff(services, member.id)
             print(f"{member.email} disabled; their sessions ended")
         elif args.staff_command == "enable":
-            staff.enable_staff(services, member.id)  # type: ignore[arg-type]
+            staff.enable_staff(services, member.id)
             print(f"{member.email} enabled")
         else:
-            staff.reset_password(services, member.id, _password())  # type: ignore[arg-type]
+            staff.reset_password(services, member.id, _password())
             print(f"{member.email} has a new password; their sessions ended")
     return 0

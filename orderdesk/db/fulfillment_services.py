@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins  # the repository has a method named list: its class body spells the type builtins.list
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -42,7 +43,7 @@ class FulfillmentServiceRepository:
             return None
         return self.conn.execute(select(t.fulfillment_services).where(s.id == service_id)).mappings().first()
 
-    def many(self, ids: list[int]) -> dict[int, Any]:
+    def many(self, ids: builtins.list[int]) -> dict[int, Any]:
         if not ids:
             return {}
         rows = self.conn.execute(select(t.fulfillment_services).where(s.id.in_(ids))).mappings()
@@ -69,7 +70,7 @@ class FulfillmentServiceRepository:
         self.by_location()
         return self._owners.get(service_id)
 
-    def visible_to(self, app_id: int | None) -> list[int]:
+    def visible_to(self, app_id: int | None) -> builtins.list[int]:
         """Ids of the services an app sees the work of: those it registered, and those nobody
         is recorded as owning (registered before owners were recorded)."""
         return [sid for (sid,) in self.conn.execute(select(s.id).where(_owned_by(app_id)).order_by(s.id))]
@@ -97,8 +98,12 @@ class FulfillmentServiceRepository:
         self.conn.execute(delete(t.fulfillment_services).where(s.id == service_id))
 
     def assigned_order_ids(
-        self, service_ids: list[int], request_statuses: tuple[str, ...] | None, location_ids: tuple[int, ...] = (), limit: int = 250
-    ) -> list[tuple[int, int]]:
+        self,
+        service_ids: builtins.list[int],
+        request_statuses: tuple[str, ...] | None,
+        location_ids: tuple[int, ...] = (),
+        limit: int = 250,
+    ) -> builtins.list[tuple[int, int]]:
         """(fulfillment order id, order id) of the fulfillment orders at these services'
         locations, closed ones left out (as Shopify does)."""
         if not service_ids:

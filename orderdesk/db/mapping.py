@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -276,9 +277,12 @@ def fulfillment_values(order_id: int, name: str, f: Fulfillment) -> dict[str, An
     }
 
 
-def customer_from_row(row: Any, prefix: str = "") -> Customer | None:
-    if row[f"{prefix}id"] is None:
-        return None
+def joined_customer(row: Any, prefix: str) -> Customer | None:
+    """The customer columns of an outer join: None when the row has no customer."""
+    return None if row[f"{prefix}id"] is None else customer_from_row(row, prefix)
+
+
+def customer_from_row(row: Any, prefix: str = "") -> Customer:
     return Customer(
         id=row[f"{prefix}id"],
         email=row[f"{prefix}email"],
@@ -298,7 +302,7 @@ def customer_from_row(row: Any, prefix: str = "") -> Customer | None:
     )
 
 
-def order_from_rows(row: Any, line_rows: list[Any], tx_rows: list[Any], ful_rows: list[Any], refund_rows: list[Any] = ()) -> Order:
+def order_from_rows(row: Any, line_rows: list[Any], tx_rows: list[Any], ful_rows: list[Any], refund_rows: Sequence[Any] = ()) -> Order:
     shop, pres = row["currency"], row["presentment_currency"]
     lines = [
         LineItem(
@@ -457,7 +461,7 @@ def order_from_rows(row: Any, line_rows: list[Any], tx_rows: list[Any], ful_rows
         refunds=refunds,
         payment_terms=terms_from_json(row["payment_terms"]),
     )
-    order.customer = customer_from_row(row, "cust__")
+    order.customer = joined_customer(row, "cust__")
     return order
 
 

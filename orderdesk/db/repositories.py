@@ -173,21 +173,23 @@ class OrderRepository:
             for position, line in enumerate(fo.lines, start=1):
                 line.id = fulfillment_order_line_id(fo_id, position)
 
-    def save_fulfillment_orders(self, order_id: int, fos: list) -> None:
+    def save_fulfillment_orders(self, order: Order) -> None:
+        """Insert the order's new fulfillment orders and update the others (none when they were not loaded)."""
+        order_id, fos = order.saved_id, order.fulfillment_orders or []
         new = [fo for fo in fos if fo.id is None]
+        old = [(fo, fo.id) for fo in fos if fo.id is not None]
         self.add_fulfillment_orders(order_id, new)
-        old = [fo for fo in fos if fo not in new]
-        for fo in old:
+        for fo, fo_id in old:
             # Units given back to a fulfillment order may bring a line it did not have.
-            taken = [line.id - fo.id * 1000 for line in fo.lines if line.id is not None]
+            taken = [line.id - fo_id * 1000 for line in fo.lines if line.id is not None]
             for line in fo.lines:
                 if line.id is None:
-                    line.id = fulfillment_order_line_id(fo.id, max(taken, default=0) + 1)
-                    taken.append(line.id - fo.id * 1000)
+                    line.id = fulfillment_order_line_id(fo_id, max(taken, default=0) + 1)
+                    taken.append(line.id - fo_id * 1000)
         if old:
             self.conn.execute(
                 update(t.fulfillment_orders).where(t.fulfillment_orders.c.id == bindparam("fo_id")),
-                [{**fulfillment_order_values(order_id, fo), "fo_id": fo.id} for fo in old],
+                [{**fulfillment_order_values(order_id, fo), "fo_id": fo_id} for fo, fo_id in old],
             )
 
     def add_fulfillment(self, order_id: int, fulfillment) -> None:

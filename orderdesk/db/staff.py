@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins  # the repository has a method named list: its class body spells the type builtins.list
 from datetime import datetime
 from typing import Any
 
@@ -62,7 +63,7 @@ class StaffRepository:
 
     # --- failed logins ------------------------------------------------------------------
 
-    def add_failures(self, keys: list[str], at: datetime) -> None:
+    def add_failures(self, keys: builtins.list[str], at: datetime) -> None:
         self.conn.execute(insert(t.login_failures), [{"key": k[:300], "failed_at": at} for k in keys])
 
     def failures_since(self, key: str, since: datetime) -> int:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import builtins  # the repository has a method named list: its class body spells the type builtins.list
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, select, update
 
 from . import tables as t
 
@@ -20,7 +21,7 @@ class WebhookRepository:
     @staticmethod
     def _filters(address: str | None, topic: str | None, app_id: int | None = None) -> list[Any]:
         """``app_id``: only that app's subscriptions and ownerless ones (None: every app's)."""
-        where = []
+        where: list[ColumnElement[bool]] = []
         if app_id is not None:
             where.append((s.app_id == app_id) | s.app_id.is_(None))
         if address is not None:
@@ -50,7 +51,7 @@ class WebhookRepository:
         owner = s.app_id.is_(None) if app_id is None else s.app_id == app_id
         return self.conn.execute(select(t.webhook_subscriptions).where(s.address == address, s.topic == topic, owner)).mappings().first()
 
-    def for_topic(self, topic: str) -> list[Any]:
+    def for_topic(self, topic: str) -> builtins.list[Any]:
         """The topic's subscriptions, each with its app's signing secret (``app_secret``; None for
         subscriptions from before owners were recorded, signed with the shop's secret)."""
         query = (
@@ -81,7 +82,7 @@ class WebhookRepository:
         # Parameters apart from the statement so its compiled form is cached (one per attempt).
         self.conn.execute(insert(t.webhook_deliveries), values)
 
-    def deliveries(self, *, event_id: str | None = None) -> list[Any]:
+    def deliveries(self, *, event_id: str | None = None) -> builtins.list[Any]:
         query = select(t.webhook_deliveries).order_by(d.id)
         if event_id is not None:
             query = query.where(d.event_id == event_id)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .errors import Forbidden, NotFound
+from .errors import Forbidden
 
 # Orders older than this are invisible to callers without read_all_orders.
 RECENT_ORDERS = timedelta(days=60)
@@ -89,19 +89,11 @@ class Caller:
         """The oldest ``created_at`` of an order this caller may see, or None for all of them."""
         return None if self.reads_all_orders else now - RECENT_ORDERS
 
-    def sees_order(self, created_at: datetime, now: datetime) -> bool:
-        since = self.orders_visible_since(now)
-        return since is None or created_at >= since
-
     def owns(self, owner_app_id: int | None) -> bool:
         """Whether an object an app created (its ``owner_app_id``) is this caller's to see and
         change. Objects from before owners were recorded (None) belong to every app; staff and
         orderdesk itself act for the shop and see every app's objects."""
         return owner_app_id is None or self.app_id is None or owner_app_id == self.app_id
-
-    def check_owns(self, owner_app_id: int | None) -> None:
-        if not self.owns(owner_app_id):
-            raise NotFound("Not Found")
 
     def fulfillment_order_kind(self, service_owner_app_id: int | None, at_service: bool) -> FulfillmentOrderKind:
         """Which kind a fulfillment order is for this caller: at the merchant's location, at

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from . import archiving, ledger
@@ -16,7 +17,7 @@ from .money import Money
 from .order import Order
 
 
-def money_text(amount, currency: str) -> str:
+def money_text(amount: Decimal, currency: str) -> str:
     return f"{Money(amount, currency).format()} {currency}"
 
 
@@ -87,7 +88,7 @@ def payment_reasons(order: Order, at: datetime) -> list[Reason]:
     terms = order.payment_terms
     if terms is not None:
         due_at = terms.due_at(_first_fulfilled_at(order))
-        if terms.overdue(at, True, _first_fulfilled_at(order)):
+        if due_at is not None and terms.overdue(at, True, _first_fulfilled_at(order)):
             days = (at - due_at).days
             reasons.append(
                 Reason(
@@ -139,12 +140,7 @@ def fulfillment_reasons(order: Order, at: datetime | None = None, services: Mapp
     return reasons + fulfillment_order_reasons(order, at, services or {})
 
 
-def _when(value: datetime | str | None) -> str:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
+def _when(value: datetime | None) -> str:
     if value is None:
         return "an unknown date"
     if value.tzinfo is not None:

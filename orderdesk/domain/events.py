@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .payments import Transaction
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ class PaymentRecorded(OrderEvent):
     error: str | None = None
 
     @classmethod
-    def of(cls, tx, at: datetime, author: str | None = None) -> PaymentRecorded:
+    def of(cls, tx: Transaction, at: datetime, author: str | None = None) -> PaymentRecorded:
         """The timeline entry for a transaction: amount, gateway, outcome and error."""
         return cls(
             at=at,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,11 @@ from .fulfillment_order_rules import (
 
 if TYPE_CHECKING:
     from .order import Order
+
+# Quantities by fulfillment-order line id, as requests name them. Lines not stored yet have no id
+# (None): the domain allows working on them, but two such lines share the key, so services save
+# fulfillment orders before naming their lines (placing adds the order before automation runs).
+LineQuantities = Mapping[int, int] | Mapping[int | None, int]
 
 
 @dataclass
@@ -195,7 +201,7 @@ class FulfillmentOrder:
         if message:
             self.merchant_requests.append({"kind": "close", "message": message, "sent_at": at.isoformat()})
 
-    def fulfill(self, quantities: dict[int, int], at: datetime, names: dict[int, str] | None = None) -> dict[int, int]:
+    def fulfill(self, quantities: LineQuantities, at: datetime, names: dict[int, str] | None = None) -> dict[int, int]:
         """Take quantities (by fulfillment-order line id; empty means everything left).
 
         Returns what was taken by order line item id. Raises InvalidInput for more than
@@ -291,20 +297,20 @@ class FulfillmentOrder:
                 line.quantity += new.quantity
         self.updated_at = at
 
-    def split(self, line_quantities: dict[int, int | None]) -> list[FulfillmentOrderLine]:
+    def split(self, line_quantities: Mapping[int, int | None]) -> list[FulfillmentOrderLine]:
         """Keep only these unshipped quantities (by fulfillment-order line id; a line named
         without a quantity is kept whole) and what was shipped; the rest leaves, returned as
         lines for a new fulfillment order. Shopify splits this way for partial holds and requests."""
         wanted = self._wanted(line_quantities, strict=False)
         return self._keep(wanted)
 
-    def _wanted(self, line_quantities: dict[int, int | None] | None, *, strict: bool) -> dict[int, int]:
+    def _wanted(self, line_quantities: Mapping[int, int | None] | None, *, strict: bool) -> dict[int | None, int]:
         """Unshipped quantities by line id, checked against what remains. Empty means all of it;
         ``strict`` refuses a line named without a quantity."""
         if not line_quantities:
             return {line.id: line.fulfillable_quantity for line in self.lines if line.fulfillable_quantity}
         by_id = {line.id: line for line in self.lines}
-        wanted: dict[int, int] = {}
+        wanted: dict[int | None, int] = {}
         for line_id, qty in line_quantities.items():
             line = by_id.get(line_id)
             if line is not None and not qty and not strict:
@@ -317,7 +323,7 @@ class FulfillmentOrder:
             wanted[line_id] = qty
         return wanted
 
-    def _keep(self, wanted: dict[int, int]) -> list[FulfillmentOrderLine]:
+    def _keep(self, wanted: Mapping[int | None, int]) -> list[FulfillmentOrderLine]:
         """Keep what was shipped and the ``wanted`` unshipped units; the other unshipped units
         leave this fulfillment order (returned as lines), so no unit is ever on two of them."""
         leaving = []
@@ -368,7 +374,7 @@ class FulfillmentOrder:
         return self._move(action, at)
 
     def last_request(self, kind: str) -> dict[str, Any] | None:
-        for entry in reversed(self.merchant_requests):
+        for entry in self.merchant_requests[::-1]:
             if entry.get("kind") == kind:
                 return entry
         return None
@@ -473,7 +479,7 @@ def cancel_fulfillment_order(
     if not leaving:
         return None
     replacement = FulfillmentOrder(fo.assigned_location_id, leaving, at, at, service_id=fo.service_id, service_handle=fo.service_handle)
-    order.fulfillment_orders.append(replacement)
+    order.add_fulfillment_order(replacement)
     return replacement
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import routing
 from .errors import InvalidInput, InvalidTransition
 from .events import FulfillmentCancelled, FulfillmentRecorded
 from .fulfillment_order_rules import TRANSITIONS
-from .fulfillment_orders import FulfillmentOrder, FulfillmentOrderLine
+from .fulfillment_orders import FulfillmentOrder, FulfillmentOrderLine, LineQuantities
 
 if TYPE_CHECKING:
     from .order import Order
@@ -66,7 +67,7 @@ class Fulfillment:
 
 def fulfill(
     order: Order,
-    requests: list[tuple[FulfillmentOrder, dict[int, int]]],
+    requests: Sequence[tuple[FulfillmentOrder, LineQuantities]],
     at: datetime,
     *,
     tracking_company: str | None = None,
@@ -162,16 +163,17 @@ def _shipped_from(order: Order, fulfillment: Fulfillment) -> list[FulfillmentOrd
     return first + [fo for fo in fos if (fo.id is None or fo.id != recorded) and fo.assigned_location_id == fulfillment.location_id]
 
 
-def legacy_requests(order: Order, line_items: list[tuple[int, int | None]] | None) -> list[tuple[FulfillmentOrder, dict[int, int]]]:
+def legacy_requests(order: Order, line_items: list[tuple[int, int | None]] | None) -> list[tuple[FulfillmentOrder, dict[int | None, int]]]:
     """Map the legacy order-scoped create (order line items and quantities) onto fulfillment orders."""
     fos = [fo for fo in order.fulfillment_orders or [] if fo.status in ("open", "in_progress")]
     # Prefer what the merchant may ship, then a service's (which another app may own); the
     # rest only explain the refusal.
     fos = sorted(fos, key=lambda fo: (fo.why_not_ship() is not None, fo.service_id is not None))
     if not line_items:
-        return [(fo, {}) for fo in fos if fo.remaining][:1] or _nothing_left(order)
-    picks: dict[int, dict[int, int]] = {}
-    chosen: dict[int, FulfillmentOrder] = {}
+        nothing: dict[int | None, int] = {}  # everything left on it
+        return [(fo, nothing) for fo in fos if fo.remaining][:1] or _nothing_left(order)
+    picks: dict[int | None, dict[int | None, int]] = {}
+    chosen: dict[int | None, FulfillmentOrder] = {}
     for line_item_id, qty in line_items:
         left = qty
         candidates = [(fo, line) for fo in fos for line in fo.lines if line.line_item_id == line_item_id and line.fulfillable_quantity]
@@ -190,5 +192,5 @@ def legacy_requests(order: Order, line_items: list[tuple[int, int | None]] | Non
     return [(chosen[fo_id], wanted) for fo_id, wanted in picks.items()]
 
 
-def _nothing_left(order: Order):
+def _nothing_left(order: Order) -> NoReturn:
     raise InvalidTransition("Nothing is left to fulfill on this order", field="order")

@@ -49,7 +49,7 @@ def hold(
             remaining = FulfillmentOrder(
                 fo.assigned_location_id, rest, at, at, service_id=fo.service_id, service_handle=fo.service_handle, fulfill_by=fo.fulfill_by
             )
-            order.fulfillment_orders.append(remaining)
+            order.add_fulfillment_order(remaining)
     first = fo.hold(reason, notes, at)
     note_change(order, fo, "held", at, author, reason.replace("_", " "))
     return first, remaining

@@ -84,7 +84,8 @@ class Money:
         """An amount given by a client: at most the currency's decimals."""
         amount = to_decimal(value, field=field)
         exp = exponent(currency)
-        if amount.as_tuple().exponent < -exp and amount != amount.quantize(Decimal(1).scaleb(-exp)):
+        places = amount.as_tuple().exponent  # an int: to_decimal refused NaN and infinity (a letter here)
+        if isinstance(places, int) and places < -exp and amount != amount.quantize(Decimal(1).scaleb(-exp)):
             raise InvalidInput(f"{field} has more decimals than {currency} allows ({exp})", field=field)
         return cls(amount, currency).rounded()
 

@@ -387,6 +387,26 @@ class Order:
             return False
         return shipping_maximum(self).presentment.amount <= 0
 
+    @property
+    def saved_id(self) -> int:
+        """The id of an order the store has: services change only saved orders (placing saves first)."""
+        if self.id is None:
+            raise LookupError("the order has not been saved yet")
+        return self.id
+
+    @property
+    def loaded_fulfillment_orders(self) -> list[FulfillmentOrder]:
+        """The fulfillment orders of an order loaded with them (for fulfillment work)."""
+        if self.fulfillment_orders is None:
+            raise LookupError("the order was loaded without its fulfillment orders")
+        return self.fulfillment_orders
+
+    def add_fulfillment_order(self, fo: FulfillmentOrder) -> None:
+        """A new fulfillment order (a split, a move, a replacement) joins the order's others."""
+        if self.fulfillment_orders is None:
+            self.fulfillment_orders = []
+        self.fulfillment_orders.append(fo)
+
     def line_fulfillment(self) -> dict[int, int]:
         return status.fulfilled_quantities(self.fulfillments)
 
@@ -477,7 +497,7 @@ class Order:
     def apply_refund(self, refund: Refund, at: datetime, author: str | None = None) -> None:
         """Record a refund whose money (if any) has moved: lines, restock, transactions, events."""
         lines = {line.id: line for line in self.line_items}
-        restocked = []
+        restocked: list[tuple[int, int]] = []
         for rl in refund.lines:
             line = lines[rl.line_item_id]
             line.refunded_quantity += rl.quantity
@@ -487,7 +507,7 @@ class Order:
                 line.returned_quantity += rl.quantity
             if rl.restock_type in ("cancel", "return"):
                 line.restocked_quantity += rl.quantity
-                restocked.append((line.id, rl.quantity))
+                restocked.append((rl.line_item_id, rl.quantity))
         self.refunds.append(refund)
         for tx in refund.transactions:
             self.add_transaction(tx, at, author)

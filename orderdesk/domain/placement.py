@@ -216,8 +216,8 @@ def _apply_discounts(new: NewOrder) -> None:
         elif code.type == "shipping":
             amount = _cap(code.amount, shipping_total)
             weights = [s.price.presentment.amount for s in new.shipping_lines]
-            for line, share in zip(new.shipping_lines, _allocate_bag(amount, weights)):
-                line.discount_allocations.append(DiscountAllocation(share, index))
+            for shipping_line, share in zip(new.shipping_lines, _allocate_bag(amount, weights)):
+                shipping_line.discount_allocations.append(DiscountAllocation(share, index))
             code.amount = amount
         elif code.type == "fixed_amount":
             amount = _cap(code.amount, lines_total)

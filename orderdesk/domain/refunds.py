@@ -18,7 +18,7 @@ from .money import Money, MoneyBag
 from .payments import Transaction
 
 if TYPE_CHECKING:
-    from .order import Order
+    from .order import LineItem, Order
 
 RESTOCK_TYPES = ("no_restock", "cancel", "return")
 ZERO = Decimal(0)
@@ -129,11 +129,11 @@ def _scale(bag: MoneyBag, numerator: int | Decimal, denominator: int | Decimal) 
     ).rounded()
 
 
-def _zero(order) -> MoneyBag:
+def _zero(order: Order) -> MoneyBag:
     return MoneyBag.zero(order.currency, order.presentment_currency)
 
 
-def line_tax(order, line) -> MoneyBag:
+def line_tax(order: Order, line: LineItem) -> MoneyBag:
     """A line's whole tax: its own tax lines, or its share of order-level tax."""
     if line.tax_lines:
         total = _zero(order)
@@ -151,13 +151,13 @@ def line_tax(order, line) -> MoneyBag:
     return _scale(order_tax, weights.get(line.key, ZERO), total_weight)
 
 
-def refund_line_amounts(order, line, quantity: int) -> tuple[MoneyBag, MoneyBag]:
+def refund_line_amounts(order: Order, line: LineItem, quantity: int) -> tuple[MoneyBag, MoneyBag]:
     subtotal = _scale(line.line_price - line.total_discount, quantity, line.quantity)
     tax = _scale(line_tax(order, line), quantity, line.quantity)
     return subtotal, tax
 
 
-def shipping_refunded(order) -> MoneyBag:
+def shipping_refunded(order: Order) -> MoneyBag:
     total = _zero(order)
     for refund in order.refunds:
         if refund.shipping is not None:
@@ -165,14 +165,14 @@ def shipping_refunded(order) -> MoneyBag:
     return total
 
 
-def shipping_maximum(order) -> MoneyBag:
+def shipping_maximum(order: Order) -> MoneyBag:
     total = _zero(order)
     for s in order.shipping_lines:
         total = total + s.discounted_price
     return total - shipping_refunded(order)
 
 
-def _shipping_tax_share(order, amount: MoneyBag) -> MoneyBag:
+def _shipping_tax_share(order: Order, amount: MoneyBag) -> MoneyBag:
     tax = _zero(order)
     price = _zero(order)
     for s in order.shipping_lines:
@@ -182,7 +182,7 @@ def _shipping_tax_share(order, amount: MoneyBag) -> MoneyBag:
     return _scale(tax, amount.presentment.amount, price.presentment.amount)
 
 
-def _feasible_restock(line, wanted: str, quantity: int, shipped: int, asked_by_type) -> str:
+def _feasible_restock(line: LineItem, wanted: str, quantity: int, shipped: int, asked_by_type: dict[tuple[int, str], int]) -> str:
     """The restock type closest to what was asked that the line's state allows (calculate only)."""
 
     def room(kind: str) -> int:
@@ -199,7 +199,7 @@ def _feasible_restock(line, wanted: str, quantity: int, shipped: int, asked_by_t
     return "no_restock"
 
 
-def plan(order, request: RefundRequest, *, adjust_restock: bool = False) -> RefundPlan:
+def plan(order: Order, request: RefundRequest, *, adjust_restock: bool = False) -> RefundPlan:
     """Check a refund request against what is refundable and work out its amounts.
 
     Raises InvalidInput for an unknown line, a quantity above what is left to refund, a
@@ -248,7 +248,7 @@ def plan(order, request: RefundRequest, *, adjust_restock: bool = False) -> Refu
                 field="refund_line_items",
             )
         subtotal, tax = refund_line_amounts(order, line, req.quantity)
-        lines.append(RefundLine(line.id, req.quantity, req.restock_type, subtotal, tax, req.location_id))
+        lines.append(RefundLine(req.line_item_id, req.quantity, req.restock_type, subtotal, tax, req.location_id))
 
     maximum = shipping_maximum(order)
     if request.shipping_full:
@@ -288,7 +288,7 @@ def plan(order, request: RefundRequest, *, adjust_restock: bool = False) -> Refu
                 field="amount",
             )
     transactions = _transactions(order, request, wanted)
-    adjustments = []
+    adjustments: list[OrderAdjustment] = []
     if shipping.presentment.amount:
         adjustments.append(OrderAdjustment("shipping_refund", -shipping, -shipping_tax, "Shipping refund"))
     moved = sum((t.amount for t in transactions), ZERO)
@@ -320,12 +320,12 @@ def owed_back(order: Order, worth: Decimal) -> Decimal:
     return min(worth, max(held, ZERO))
 
 
-def _transactions(order, request: RefundRequest, suggested_total: Decimal) -> list[SuggestedTransaction]:
+def _transactions(order: Order, request: RefundRequest, suggested_total: Decimal) -> list[SuggestedTransaction]:
     txs = order.transactions
     if request.transactions is None:
         # Suggest: take the amount from the newest payments first.
         left = min(suggested_total, ledger.total_refundable(txs))
-        out = []
+        out: list[SuggestedTransaction] = []
         for parent in sorted((t for t in txs if ledger.refundable(t, txs) > 0), key=lambda t: t.id or 0, reverse=True):
             if left <= 0:
                 break
@@ -335,7 +335,8 @@ def _transactions(order, request: RefundRequest, suggested_total: Decimal) -> li
             left -= take
         return out
     out = []
-    per_parent: dict[int, Decimal] = {}
+    # Keyed by the parent's id (None only for a parent not stored yet, as in pure domain use).
+    per_parent: dict[int | None, Decimal] = {}
     for req in request.transactions:
         parent = ledger.parent_for_refund(txs, req.parent_id)
         amount = Money.parse(req.amount, order.presentment_currency, field="transactions").amount

@@ -86,9 +86,9 @@ def move(
         if staying
         else None
     )
-    order.fulfillment_orders.append(moved)
+    order.add_fulfillment_order(moved)
     if remaining is not None:
-        order.fulfillment_orders.append(remaining)
+        order.add_fulfillment_order(remaining)
     note_change(order, fo, "moved", at, author, f"to location {location_id}")
     return moved, remaining
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 from zoneinfo import ZoneInfo
 
 from ..domain.money import Money, MoneyBag
@@ -15,6 +15,12 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+@overload
+def timestamp(value: datetime, tz: str) -> str: ...
+@overload
+def timestamp(value: None, tz: str) -> None: ...
+@overload
+def timestamp(value: datetime | None, tz: str) -> str | None: ...
 def timestamp(value: datetime | None, tz: str) -> str | None:
     """ISO-8601 in shop time with its offset, e.g. ``2008-01-10T11:00:00-05:00``."""
     if value is None:

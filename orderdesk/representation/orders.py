@@ -91,7 +91,11 @@ def payment_terms_json(order: Order, shop: Shop) -> dict[str, Any] | None:
         return None
     tz = shop.iana_timezone
     outstanding = order.total_outstanding
-    paid_times = [t.processed_at or t.created_at for t in order.transactions if t.succeeded and t.kind in ("sale", "capture")]
+    paid_times = [
+        when
+        for t in order.transactions
+        if t.succeeded and t.kind in ("sale", "capture") and (when := t.processed_at or t.created_at) is not None
+    ]
     total = order.current_totals().total
     return {
         "id": order.id,

@@ -53,9 +53,9 @@ def cancel_order(
         stock.release_restocked(uow, order, at)
         # Nothing is left to ship, so no fulfillment order may offer to ship it.
         if fulfillment_orders.close_for_cancelled_order(order, at):
-            uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+            uow.orders.save_fulfillment_orders(order)
         if voids:
-            uow.orders.add_transactions(order.id, voids)
+            uow.orders.add_transactions(order.saved_id, voids)
         commit_refund(
             uow,
             services,

@@ -55,7 +55,9 @@ def create_product(
             n += 1
             handle = f"{base}-{n}"
         product_id = uow.products.add({**product, "handle": handle}, variants, at)
-        _, rows = uow.products.get(product_id)
+        added = uow.products.get(product_id)
+        assert added is not None, "the product was added in this transaction"
+        _, rows = added
         uow.inventory.add_items(rows, at)
         _record(uow, product_id, ProductCreated(at=at, title=product["title"], author=_author(caller)))
     return product_id

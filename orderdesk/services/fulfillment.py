@@ -5,6 +5,7 @@ Every change locks the order row first, so two requests can never fulfil the sam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from ..domain.access import Caller, FulfillmentOrderKind
 from ..domain.errors import InvalidInput, InvalidTransition, NotFound
 from ..domain.events import ShipmentUpdated
 from ..domain.fulfillment_order_rules import LIVE
-from ..domain.fulfillment_orders import FulfillmentOrder
+from ..domain.fulfillment_orders import FulfillmentOrder, LineQuantities
 from ..domain.fulfillments import Fulfillment
 from ..domain.order import Order
 from ..domain.tracking import tracking_urls as carrier_urls
@@ -85,16 +86,16 @@ def _commit(
     fulfillment_orders/split webhook."""
     shop = services.shop()
     for f in new_fulfillments:
-        uow.orders.add_fulfillment(order.id, f)
+        uow.orders.add_fulfillment(order.saved_id, f)
         stock.ship(uow, order, f, at)
         lines = True
     for f in changed_fulfillments:
-        uow.orders.save_fulfillment(order.id, f)
+        uow.orders.save_fulfillment(order.saved_id, f)
         if f.status == "cancelled" and f.updated_at == at:
             stock.ship(uow, order, f, at, back=True)
             lines = True
     routing.assign_services(order, uow.fulfillment_services.by_location())
-    uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders or [])
+    uow.orders.save_fulfillment_orders(order)
     for original, remaining, _split, who in splits:
         fulfillment_orders.note_change(order, remaining, "split", at, who, f"from fulfillment order {original.id}")
     uow.orders.save(order, lines=lines)
@@ -125,16 +126,16 @@ def automate(uow: UnitOfWork, services: Services, order: Order, at: datetime) ->
     if order.fulfillment_orders is None:
         uow.orders.load_fulfillment_orders(order)
     if routing.assign_services(order, uow.fulfillment_services.by_location()):
-        uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+        uow.orders.save_fulfillment_orders(order)
     if shop.fulfillment_automation == "manual" and not shop.hold_unpaid_fulfillment:
         return
-    before = [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]
+    before = [(fo.status, len(fo.holds)) for fo in order.loaded_fulfillment_orders]
     made = fulfillment_automation.apply_automation(order, at, mode=shop.fulfillment_automation, hold_unpaid=shop.hold_unpaid_fulfillment)
     for f in made:
-        uow.orders.add_fulfillment(order.id, f)
+        uow.orders.add_fulfillment(order.saved_id, f)
         stock.ship(uow, order, f, at)
-    if made or before != [(fo.status, len(fo.holds)) for fo in order.fulfillment_orders]:
-        uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+    if made or before != [(fo.status, len(fo.holds)) for fo in order.loaded_fulfillment_orders]:
+        uow.orders.save_fulfillment_orders(order)
         uow.orders.save(order, lines=bool(made))
 
 
@@ -195,6 +196,7 @@ def create_fulfillment(
                 raise InvalidInput("all fulfillment orders must belong to one order", field="line_items_by_fulfillment_order")
             order_id = order_ids.pop()
         order = _load(uow, services, caller, order_id)
+        pairs: Sequence[tuple[FulfillmentOrder, LineQuantities]]
         if legacy_lines is not None or not requests:
             pairs = fulfillments.legacy_requests(order, legacy_lines)
         else:
@@ -222,8 +224,7 @@ def _check_service_owner(uow: UnitOfWork, fos: list[FulfillmentOrder], caller: C
     by_location = uow.fulfillment_services.by_location()
     ids = {fo.service_id for fo in fos if fo.service_id is not None}
     ids |= {by_location[fo.assigned_location_id][0] for fo in fos if fo.assigned_location_id in by_location}
-    ids = sorted(ids)
-    for row in uow.fulfillment_services.many(ids).values():
+    for row in uow.fulfillment_services.many(sorted(ids)).values():
         if not caller.owns(row["app_id"]):
             raise InvalidInput(
                 f"Only the app that registered the fulfillment service {row['name']} can fulfill its fulfillment orders.",
@@ -235,7 +236,7 @@ def _forget_deleted_services(uow: UnitOfWork, order: Order, at: datetime) -> Non
     """Live fulfillment orders of a since-deleted service (a cancelled fulfillment brought one
     back) become the merchant's: unsubmitted at that location, no dangling service."""
     live = [fo for fo in order.fulfillment_orders or [] if fo.service_id is not None and fo.status in LIVE]
-    existing = uow.fulfillment_services.many(sorted({fo.service_id for fo in live}))
+    existing = uow.fulfillment_services.many(sorted({fo.service_id for fo in live if fo.service_id is not None}))
     for fo in live:
         if fo.service_id not in existing:
             fo.leave_service(at)
@@ -317,7 +318,7 @@ def add_shipment_event(
         f.shipment_status = status
         f.updated_at = at
         order.events.append(ShipmentUpdated(at=at, author=caller.name, name=f.name or "", status=status))
-        row = uow.orders.add_fulfillment_event(order.id, f.id, values, at)
+        row = uow.orders.add_fulfillment_event(order.saved_id, fulfillment_id, values, at)
         _commit(uow, services, order, at, changed_fulfillments=[f])
         uow.outbox.add_many([outbox.webhook("fulfillment_events/create", order.id, fulfillment_event_json(row, services.shop()), at)])
         template = {"out_for_delivery": "out_for_delivery", "delivered": "delivered", "in_transit": "shipping_update"}.get(status)
@@ -379,7 +380,11 @@ def act(
             uow.outbox.add_many(
                 [
                     outbox.job(
-                        "scheduled_fulfillment_release", order.id, {"order_id": order.id, "fulfillment_order_id": fo.id}, at, fo.fulfill_at
+                        "scheduled_fulfillment_release",
+                        order.id,
+                        {"order_id": order.id, "fulfillment_order_id": fo.id},
+                        at,
+                        options["new_fulfill_at"],
                     )
                 ]
             )
@@ -414,7 +419,7 @@ WITHDRAWN = "The merchant cancelled the fulfillment order, withdrawing the fulfi
 def _withdrawal_notices(uow: UnitOfWork, order: Order, fo: FulfillmentOrder, at: datetime) -> list[dict[str, Any]]:
     """Outbox rows telling the service a submitted request was withdrawn: what a cancellation
     request sends (a CANCELLATION_REQUEST notification to its callback, the email to its address)."""
-    service = uow.fulfillment_services.get(fo.service_id)
+    service = uow.fulfillment_services.get(fo.service_id) if fo.service_id is not None else None
     if service is None:
         return []
     return service_notices.notices(service, "request_cancellation", order, fo, WITHDRAWN, at)
@@ -453,7 +458,7 @@ def release_scheduled(services: Services, order_id: int, fo_id: int) -> None:
         order = uow.orders.get(order_id, for_update=True, created_since=None, fulfillment_orders=True)
         if order is None:
             return
-        due = [fo for fo in order.fulfillment_orders if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
+        due = [fo for fo in order.loaded_fulfillment_orders if fo.status == "scheduled" and (fo.fulfill_at is None or fo.fulfill_at <= at)]
         if not due:
             return
         for fo in due:

@@ -233,7 +233,7 @@ def act(
             left = fo.request_fulfillment(message, at, options.get("line_items"))
             if left:
                 rest = FulfillmentOrder(fo.assigned_location_id, left, at, at, service_id=fo.service_id, service_handle=fo.service_handle)
-                order.fulfillment_orders.append(rest)
+                order.add_fulfillment_order(rest)
                 extra["unsubmitted_fulfillment_order"] = rest
         elif action == "accept_request":
             fo.accept_request(message, at)

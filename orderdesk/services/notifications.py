@@ -126,7 +126,7 @@ def send(services: Services, row: Any) -> None:
         uow.timeline.add_many(
             [
                 _event(
-                    order.id,
+                    order.saved_id,
                     "mail_sent",
                     message,
                     at,
@@ -180,13 +180,21 @@ def _event(order_id: int, verb: str, message: str, at, arguments: dict[str, Any]
     }
 
 
+def _packaged(name: str) -> tuple[str, str]:
+    """The (subject, body) shipped for a known template name (every one has a file)."""
+    found = liquid.default_template(name)
+    if found is None:
+        raise NotFound("Not Found")
+    return found
+
+
 def list_templates(services: Services) -> list[dict[str, Any]]:
     with services.db.reading() as uow:
         edited = store.all_edited(uow.conn)
     out = []
     for name in liquid.DEFAULT_NAMES:
         row = edited.get(name)
-        subject = row["subject"] if row else liquid.default_template(name)[0]
+        subject = row["subject"] if row else _packaged(name)[0]
         out.append(
             {
                 "name": name,
@@ -203,7 +211,7 @@ def get_template(services: Services, name: str) -> dict[str, Any]:
     _known(name)
     with services.db.reading() as uow:
         row = store.edited(uow.conn, name)
-    subject, body = row or liquid.default_template(name)
+    subject, body = row or _packaged(name)
     return {"name": name, "title": title(name), "subject": subject, "body": body, "customized": row is not None}
 
 
@@ -282,7 +290,7 @@ def resend(services: Services, order_id: int, name: str, *, caller: Caller, uow:
         uow.timeline.add_many(
             [
                 _event(
-                    order.id,
+                    order.saved_id,
                     "mail_resent",
                     f"Staff resent the {title(name).lower()} email to the customer.",
                     at,
@@ -336,7 +344,7 @@ def contact_customer(
         uow.timeline.add_many(
             [
                 _event(
-                    order.id,
+                    order.saved_id,
                     "mail_queued",
                     f"Staff sent an email to {order.email}.",
                     at,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -179,7 +180,7 @@ def _act(
     *,
     caller: Caller,
     lines: bool = False,
-    emails: list[str] = (),
+    emails: Sequence[str] = (),
     uow: UnitOfWork | None = None,
 ) -> Order:
     shop = services.shop()

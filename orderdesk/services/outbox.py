@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -59,8 +60,8 @@ def record(
     shop: Shop,
     at: datetime,
     *,
-    emails: list[str] = (),
-    extra_rows: list[dict[str, Any]] = (),
+    emails: Sequence[str] = (),
+    extra_rows: Sequence[dict[str, Any]] = (),
     webhooks: bool = True,
 ) -> None:
     """Write the order's new events to the timeline and its webhooks (with the statuses it

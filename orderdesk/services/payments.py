@@ -225,7 +225,7 @@ def _schedule_expiry(tx: Transaction, order: Order, at: datetime) -> list[dict[s
 
 
 def _commit_payment(uow: UnitOfWork, services: Services, order: Order, new: list[Transaction], at: datetime) -> None:
-    uow.orders.add_transactions(order.id, new)
+    uow.orders.add_transactions(order.saved_id, new)
     # Paid now: release awaiting-payment holds and fulfil automatically if the shop says so.
     fulfillment.automate(uow, services, order, at)
     uow.orders.save(order)

@@ -6,6 +6,7 @@ so two refunds can never give back the same money twice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -101,19 +102,19 @@ def commit_refund(
     at: datetime,
     *,
     lines_changed: bool,
-    emails: list[str] = (),
-    transactions: list[Transaction] = (),
+    emails: Sequence[str] = (),
+    transactions: Sequence[Transaction] = (),
 ) -> None:
     shop = services.shop()
     rows: list[dict[str, Any]] = [
         outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in transactions
     ]
     if refund is not None:
-        uow.orders.add_refund(order.id, refund)
+        uow.orders.add_refund(order.saved_id, refund)
         rows.append(outbox.webhook("refunds/create", order.id, refund_json(order, refund, shop), at))
         rows += [outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in refund.transactions]
     if failed:
-        uow.orders.add_transactions(order.id, failed)
+        uow.orders.add_transactions(order.saved_id, failed)
         rows += [outbox.webhook("order_transactions/create", order.id, transaction_json(order, tx, shop), at) for tx in failed]
     uow.orders.save(order, lines=lines_changed)
     emails = list(emails) + (["refund"] if refund is not None and refund.notify else [])
@@ -138,6 +139,6 @@ def create_refund(
         if refund is not None and refund.lines:
             uow.orders.load_fulfillment_orders(order)
             if fulfillment_orders.trim_to_owed(order, at):
-                uow.orders.save_fulfillment_orders(order.id, order.fulfillment_orders)
+                uow.orders.save_fulfillment_orders(order)
         commit_refund(uow, services, order, refund, failed, at, lines_changed=refund is not None and bool(refund.lines))
     return RefundOutcome(order, refund, failed)

@@ -136,4 +136,6 @@ def csrf_token(services: Services, secret: str) -> str:
 
 
 def csrf_ok(services: Services, secret: str | None, token: str | None) -> bool:
-    return bool(secret and token) and hmac.compare_digest(csrf_token(services, secret), token)  # type: ignore[arg-type]
+    if not secret or not token:
+        return False
+    return hmac.compare_digest(csrf_token(services, secret), token)

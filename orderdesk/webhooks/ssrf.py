@@ -82,7 +82,7 @@ def resolve(host: str, port: int, *, private_ok: bool | None = None) -> str:
         raise Refused(f"cannot resolve {host}: {exc}") from None
     ips = []
     for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         reason = forbidden(ip, private_ok=private_ok)
         if reason:
             raise Refused(f"{host} resolves to {ip}, a {reason}")

@@ -116,7 +116,7 @@ def update_product(
 ) -> dict[str, Any]:
     services = request.app.state.services
     data = unwrap(body, "product")
-    allowed = {k: data[k] for k in ("title", "body_html", "vendor", "product_type", "status", "tags") if k in data}
+    allowed: dict[str, Any] = {k: data[k] for k in ("title", "body_html", "vendor", "product_type", "status", "tags") if k in data}
     ProductIn.model_validate({"title": "x", **allowed})
     catalog_service.update_product(services, product_id, allowed, caller=principal)
     product, rows = catalog_service.get_product(services, product_id)

@@ -89,7 +89,7 @@ def list_response(request: Request, principal: Principal, customer_id: int | Non
         orders, more = queries.list_orders(uow.conn, flt, limit=page.limit, cursor=page.cursor)
     shop = services.shop()
     body = {"orders": [only_fields(order_json(o, shop), page.fields) for o in orders]}
-    first, last = ((orders[0].created_at, orders[0].id), (orders[-1].created_at, orders[-1].id)) if orders else (None, None)
+    first, last = ((orders[0].created_at, orders[0].saved_id), (orders[-1].created_at, orders[-1].saved_id)) if orders else (None, None)
     return JSONResponse(body, headers=pagination.links_for(request, page, first, last, more))
 
 

@@ -95,7 +95,7 @@ def create_webhook(version: str, request: Request, body: Any = Depends(json_body
 
     def work(uow):
         new_id, errors = service.create_subscription(services, data, api_version, caller=principal, uow=uow)
-        if errors:
+        if errors or new_id is None:
             return 422, {"errors": errors}
         row = service.get_subscription(services, new_id, caller=principal, uow=uow)
         return 201, {"webhook": webhook_json(row, services.shop().iana_timezone)}
