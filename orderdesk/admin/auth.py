@@ -93,6 +93,6 @@ def declared(route: APIRoute) -> bool:
 
 def check_routes(routes: list[APIRoute], public: set[str]) -> None:
     """Refuse to serve an admin route that neither declares a permission nor is public."""
-    missing = [f"{sorted(r.methods)} {r.path}" for r in routes if r.path not in public and not declared(r)]
+    missing = [f"{sorted(r.methods or ())} {r.path}" for r in routes if r.path not in public and not declared(r)]
     if missing:
         raise RuntimeError("Admin routes without a permission declaration: " + ", ".join(missing))

@@ -57,9 +57,7 @@ def tags(
         added = parse_tags(add)
         if not added and not remove.strip():
             raise InvalidInput("Type a tag to add", field="tags")
-        return order_service.change_tags(
-            services, order_id, add=added, remove=(remove.strip(),) if remove.strip() else (), caller=caller
-        )
+        return order_service.change_tags(services, order_id, add=added, remove=(remove.strip(),) if remove.strip() else (), caller=caller)
 
     said = f"Removed the tag {remove.strip()}." if remove.strip() else "Tags saved."
     return act(request, order_id, caller, work, said, values={"add": add}, anchor="#tags")

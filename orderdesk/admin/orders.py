@@ -22,7 +22,7 @@ from .templating import render
 
 router = APIRouter(include_in_schema=False)
 
-TABS = {
+TABS: dict[str, tuple[str, dict[str, Any]]] = {
     "all": ("All", {"status": "any"}),
     "unfulfilled": ("Unfulfilled", {"status": "open", "fulfillment_status": "unfulfilled"}),
     "unpaid": ("Unpaid", {"status": "open", "financial_status": "unpaid"}),

@@ -43,7 +43,22 @@ def _sample_values(shop) -> dict[str, str]:
     here fails the test (add a value, so the new page is checked too)."""
     order = shop.order(financial_status="authorized")
     fo = shop.get(f"/orders/{order['id']}/fulfillment_orders.json")["fulfillment_orders"][0]
-    return {"order_id": str(order["id"]), "fo_id": str(fo["id"])}
+    # A captured email (the order's receipt, sent by one worker pass) and the owner's account.
+    from tests.browser.conftest import orderdesk
+
+    orderdesk("worker", "--once", database_url=shop.database_url)
+    import sqlalchemy
+
+    with sqlalchemy.create_engine(shop.database_url).connect() as conn:
+        email_id = conn.execute(sqlalchemy.text("SELECT max(id) FROM captured_emails")).scalar()
+        staff_id = conn.execute(sqlalchemy.text("SELECT min(id) FROM staff")).scalar()
+    return {
+        "order_id": str(order["id"]),
+        "fo_id": str(fo["id"]),
+        "name": "order_confirmation",
+        "staff_id": str(staff_id),
+        "email_id": str(email_id),
+    }
 
 
 def test_every_control_on_every_admin_page_has_a_name(shop, page):
