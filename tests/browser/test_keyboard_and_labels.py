@@ -44,9 +44,15 @@ def _sample_values(shop) -> dict[str, str]:
     order = shop.order(financial_status="authorized")
     fo = shop.get(f"/orders/{order['id']}/fulfillment_orders.json")["fulfillment_orders"][0]
     # A captured email (the order's receipt, sent by one worker pass) and the owner's account.
+    import os
+
     from tests.browser.conftest import orderdesk
 
-    orderdesk("worker", "--once", database_url=shop.database_url)
+    resent = shop.api.post(f"/orders/{order['id']}/notifications/order_confirmation/resend.json")
+    assert resent.status_code == 201, resent.text
+    env = {**os.environ, "ORDERDESK_SECRET_KEY": "browser-test-secret", "ORDERDESK_RATE_LIMIT": "off"}
+    env.pop("ORDERDESK_SMTP_HOST", None)
+    orderdesk("worker", "--once", database_url=shop.database_url, env=env)
     import sqlalchemy
 
     with sqlalchemy.create_engine(shop.database_url).connect() as conn:
